@@ -1,0 +1,1 @@
+"""Dates: parsing what clerks type, Chinese working days, lunar dates and holidays."""

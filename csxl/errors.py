@@ -1,0 +1,29 @@
+"""Named exceptions.  The CLI, the scheduler and the ribbon turn each into one sentence."""
+
+
+class CsxlError(Exception):
+    """Base of every error csxl reports to the user."""
+
+
+class WorkbookNotFound(CsxlError):
+    """The workbook file does not exist."""
+
+
+class WorkbookExists(CsxlError):
+    """``init`` refuses to overwrite an existing file."""
+
+
+class NotAWorkbook(CsxlError):
+    """The file is not a readable .xlsx package."""
+
+
+class WorkbookOpenInExcel(CsxlError):
+    """Excel or WPS has the workbook open (its ``~$`` lock file exists)."""
+
+
+class WorkbookChanged(CsxlError):
+    """The workbook was saved by someone else between csxl's read and its write."""
+
+
+class BadSetting(CsxlError):
+    """A value on the 设置 sheet or in the config file is not usable."""

@@ -1,0 +1,55 @@
+"""User-facing sentences in Chinese (default) and English.
+
+Kept in one catalog so that a message id, not a sentence, travels through the
+code, and the language is chosen once, where the text is shown.
+"""
+
+from __future__ import annotations
+
+CATALOG: dict[str, dict[str, str]] = {
+    # data problems
+    "missing_sheet": {"zh": "缺少工作表「{name}」，已按空表处理", "en": "sheet '{name}' is missing; treated as empty"},
+    "missing_column": {"zh": "缺少必需的列「{name}」，本表未参与计算", "en": "required column '{name}' is missing; sheet not used"},
+    "missing_required": {"zh": "必填项为空，本行未参与计算", "en": "required value is empty; row not used"},
+    "bad_date": {"zh": "无法识别的日期（可用 2026-01-04、2026/1/4、2026年1月4日）", "en": "not a date (use 2026-01-04, 2026/1/4 or 2026年1月4日)"},
+    "bad_number": {"zh": "不是数字", "en": "not a number"},
+    "bad_score": {"zh": "评分应为 1–10 的整数", "en": "score must be a whole number from 1 to 10"},
+    "bad_choice": {"zh": "不是可选值之一：{allowed}", "en": "not one of: {allowed}"},
+    "duplicate_id": {"zh": "编号重复（与第 {first} 行相同），本行未参与计算", "en": "duplicate id (same as row {first}); row not used"},
+    "dangling_reference": {"zh": "在「{target}」中找不到此{column}", "en": "no such {column} in '{target}'"},
+    "unreadable_sheet": {"zh": "无法读取本表：{reason}", "en": "sheet cannot be read: {reason}"},
+    "bad_setting": {"zh": "设置值无效，已使用默认值 {default}", "en": "invalid setting; using the default {default}"},
+    "unknown_setting": {"zh": "未知的设置项，已忽略", "en": "unknown setting; ignored"},
+    "second_outlet_no_invoice": {"zh": "二级网点车辆缺少开票日期，7DC 按提车日期计算", "en": "second-level outlet without invoice date; 7DC counted from delivery"},
+    "calendar_fallback": {
+        "zh": "{year} 年的法定调休安排尚未收录：按周末和法定节假日计算工作日。请在「工作日调整」表补充官方调休。",
+        "en": "official working-day adjustments for {year} are not known: counting weekends and statutory holidays only. Add them on the workday adjustments sheet.",
+    },
+    # due-item notes
+    "note_delivery": {"zh": "提车 {date}", "en": "delivered {date}"},
+    "note_invoice": {"zh": "二级网点，开票 {date}", "en": "second-level outlet, invoiced {date}"},
+    "note_repair": {"zh": "工单 {order_no}，交车 {date}", "en": "repair order {order_no}, handed back {date}"},
+    "note_birthday": {"zh": "生日 {date}", "en": "birthday {date}"},
+    "note_lunar_birthday": {"zh": "农历生日 {lunar}（公历 {date}）", "en": "lunar birthday {lunar} (solar {date})"},
+    "note_holiday": {"zh": "{holiday} {date}", "en": "{holiday} {date}"},
+    "note_expiry": {"zh": "{what} {date}", "en": "{what} {date}"},
+    "note_handover": {"zh": "{event} {date}，经办人 {clerk}，时限 {deadline}", "en": "{event} {date}, clerk {clerk}, deadline {deadline}"},
+    "note_complaint": {"zh": "投诉 {complaint_id}（{category}），状态 {status}", "en": "complaint {complaint_id} ({category}), status {status}"},
+    # holidays
+    "元旦": {"zh": "元旦", "en": "New Year's Day"},
+    "春节": {"zh": "春节", "en": "Spring Festival"},
+    "情人节": {"zh": "情人节", "en": "Valentine's Day"},
+    "劳动节": {"zh": "劳动节", "en": "Labour Day"},
+    "中秋节": {"zh": "中秋节", "en": "Mid-Autumn Festival"},
+    "国庆节": {"zh": "国庆节", "en": "National Day"},
+    # reminder subjects
+    "保养": {"zh": "下次保养", "en": "next maintenance"},
+    "年审": {"zh": "年审到期", "en": "annual inspection due"},
+    "续保": {"zh": "保险到期", "en": "insurance expires"},
+    "车船税": {"zh": "车船税到期", "en": "vehicle tax due"},
+}
+
+
+def t(message_id: str, lang: str = "zh", **params) -> str:
+    texts = CATALOG[message_id]
+    return texts.get(lang, texts["zh"]).format(**params)

@@ -1,0 +1,70 @@
+"""Everything due on a day, and the 今日待办 list built from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from ..calendars.workdays import WorkCalendar
+from ..schema import DUE_KINDS
+from ..settings import Settings
+from .birthdays import birthday_greetings
+from .complaints import overdue_complaints
+from .followups import delivery_followups, repair_followups
+from .greetings import holiday_greetings
+from .handover import overdue_handovers
+from .items import GREETING_KINDS, MESSAGE_KINDS, empty_items, stamp
+from .renewals import renewal_reminders
+
+_KIND_ORDER = {c.zh: i for i, c in enumerate(DUE_KINDS)}
+
+
+def due_items(
+    frames: dict[str, pd.DataFrame],
+    settings: Settings,
+    today: dt.date,
+    calendar: WorkCalendar,
+    sent: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every item due on ``today`` from every rule, with customer and vehicle details filled in."""
+    customers, vehicles, visits = frames["customers"], frames["vehicles"], frames["visits"]
+    parts = [
+        delivery_followups(vehicles, visits, settings, today),
+        repair_followups(frames["services"], visits, settings, today),
+        birthday_greetings(customers, visits, sent, settings, today),
+        holiday_greetings(customers, visits, sent, settings, today),
+        renewal_reminders(vehicles, sent, settings, today),
+        overdue_handovers(frames["handover"], settings, today, calendar),
+        overdue_complaints(frames["complaints"], settings, today),
+    ]
+    items = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else empty_items()
+    return _with_details(items, customers, vehicles, today)
+
+
+def _with_details(items: pd.DataFrame, customers: pd.DataFrame, vehicles: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    owners = vehicles.set_index("vin")["customer_id"]
+    items["customer_id"] = items["customer_id"].fillna(items["vin"].map(owners)).astype("string")
+    people = customers.set_index("customer_id")
+    for column in ("name", "phone", "email", "opt_out", "opt_out_greetings"):
+        items[column] = items["customer_id"].map(people[column])
+    items["plate"] = items["vin"].map(vehicles.set_index("vin")["plate"])
+    items["days_overdue"] = (stamp(today) - items["due_date"]).dt.days.clip(lower=0).astype("int64")
+    items["_order"] = items["kind"].map(_KIND_ORDER)
+    items = items.sort_values(["days_overdue", "due_date", "_order", "customer_id"], ascending=[False, True, True, True], kind="stable")
+    return items.drop(columns="_order").reset_index(drop=True)
+
+
+def opted_out(items: pd.DataFrame) -> pd.Series:
+    """Message items the customer asked not to receive (拒收提醒: all messages; 拒收问候: greetings only)."""
+    message = items["kind"].isin(MESSAGE_KINDS)
+    greeting = items["kind"].isin(GREETING_KINDS)
+    return message & ((items["opt_out"] == "是") | (greeting & (items["opt_out_greetings"] == "是"))).fillna(False)
+
+
+def due_today(frames, settings: Settings, today: dt.date, calendar: WorkCalendar, sent=None) -> pd.DataFrame:
+    """The 今日待办 list: what staff should do today, without messages the customer refused."""
+    items = due_items(frames, settings, today, calendar, sent)
+    return items[~opted_out(items)].reset_index(drop=True)
+
+

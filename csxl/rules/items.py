@@ -1,0 +1,77 @@
+"""The shape every rule returns: one row per thing that is due."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+# kind, who and what it is about, the date it should be done by, and for
+# messages the occasion (birthday, holiday, expiry date) and the last day a
+# message still makes sense.
+ITEM_COLUMNS = ["kind", "customer_id", "vin", "due_date", "occasion", "expires", "note"]
+
+# What the send journal hands the rules: messages already sent.
+SENT_COLUMNS = ["customer_id", "vin", "kind", "occasion"]
+
+GREETING_KINDS = ("生日关怀", "节日问候")
+REMINDER_KINDS = ("保养提醒", "年审提醒", "续保提醒", "车船税提醒")
+MESSAGE_KINDS = GREETING_KINDS + REMINDER_KINDS
+
+
+def empty_items() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="string") for c in ITEM_COLUMNS})
+    for c in ("due_date", "occasion", "expires"):
+        frame[c] = pd.Series(dtype="datetime64[s]")
+    return frame
+
+
+def make_items(**columns) -> pd.DataFrame:
+    frame = pd.DataFrame(columns)
+    for c in ITEM_COLUMNS:
+        if c not in frame:
+            frame[c] = pd.NA
+    frame = frame[ITEM_COLUMNS]
+    for c in ("due_date", "occasion", "expires"):
+        frame[c] = pd.to_datetime(frame[c]).astype("datetime64[s]")
+    for c in ("kind", "customer_id", "vin", "note"):
+        frame[c] = frame[c].astype("string")
+    return frame.reset_index(drop=True)
+
+
+def empty_sent() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="string") for c in SENT_COLUMNS})
+    frame["occasion"] = pd.Series(dtype="datetime64[s]")
+    return frame
+
+
+def days(n) -> pd.Timedelta | pd.Series:
+    return pd.to_timedelta(n, unit="D")
+
+
+def stamp(day: dt.date) -> pd.Timestamp:
+    return pd.Timestamp(day).normalize()
+
+
+def iso(value) -> str:
+    return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def already_sent(items: pd.DataFrame, sent: pd.DataFrame | None, by_vehicle: bool) -> pd.Series:
+    """Mask of items whose (customer[, vehicle], kind, occasion) is in the journal."""
+    if sent is None or sent.empty or items.empty:
+        return pd.Series(False, index=items.index)
+    keys = ["customer_id", "kind", "occasion"] + (["vin"] if by_vehicle else [])
+    marked = sent[keys].drop_duplicates().assign(_sent=True)
+    merged = items[keys].merge(marked, on=keys, how="left")
+    return pd.Series(merged["_sent"].fillna(False).astype(bool).to_numpy(), index=items.index)
+
+
+def visited_for_occasion(items: pd.DataFrame, visits: pd.DataFrame, visit_kind: str, window_days: int) -> pd.Series:
+    """Mask of items whose customer has a ``visit_kind`` visit logged in the ``window_days`` up to the occasion."""
+    if items.empty:
+        return pd.Series(False, index=items.index)
+    calls = visits.loc[visits["kind"] == visit_kind, ["customer_id", "visit_date"]]
+    merged = items[["customer_id", "occasion"]].reset_index().merge(calls, on="customer_id")
+    in_window = (merged["visit_date"] >= merged["occasion"] - days(window_days)) & (merged["visit_date"] <= merged["occasion"])
+    return pd.Series(items.index.isin(merged.loc[in_window, "index"]), index=items.index)

@@ -1,0 +1,329 @@
+"""Every sheet of the workbook, declared once.
+
+This is the only module that spells sheet names and column headers.  Code
+elsewhere refers to columns by their key (the English alias, e.g.
+``customer_id``); readers accept the Chinese header or the key, in any order,
+and writers use the header of the workbook's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class ColumnType(Enum):
+    TEXT = "text"
+    DATE = "date"
+    NUMBER = "number"
+    SCORE = "score"  # whole number 1–10
+    YESNO = "yesno"
+    CHOICE = "choice"
+
+
+@dataclass(frozen=True)
+class Choice:
+    zh: str
+    en: str
+    synonyms: tuple[str, ...] = ()
+
+    def spellings(self) -> tuple[str, ...]:
+        return (self.zh, self.en, *self.synonyms)
+
+
+YES = Choice("是", "yes", ("y", "true", "1", "√", "✓", "对"))
+NO = Choice("否", "no", ("n", "false", "0", "×", "✗", "不"))
+YES_NO = (YES, NO)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    type: ColumnType = ColumnType.TEXT
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    width: int = 14
+    help_zh: str = ""
+
+    def header(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.key
+
+    def spellings(self) -> tuple[str, ...]:
+        return (self.zh, self.key)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """``column`` of this sheet must name an existing ``target_sheet.target_column``."""
+
+    column: str
+    target_sheet: str
+    target_column: str
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    zh: str
+    en: str
+    columns: tuple[Column, ...]
+    id_keys: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+    generated: bool = False
+    _by_key: dict = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_by_key", {c.key: c for c in self.columns})
+
+    def name(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def spellings(self) -> tuple[str, ...]:
+        return (self.zh, self.en, self.key)
+
+    def column(self, key: str) -> Column:
+        return self._by_key[key]
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.columns]
+
+    def headers(self, lang: str) -> list[str]:
+        return [c.header(lang) for c in self.columns]
+
+
+T = ColumnType
+
+
+def _choices(*pairs: tuple[str, str]) -> tuple[Choice, ...]:
+    return tuple(Choice(zh, en) for zh, en in pairs)
+
+
+VISIT_KINDS = _choices(
+    ("7DC", "7dc"), ("3DC", "3dc"), ("月回访", "monthly"), ("年回访", "yearly"),
+    ("季度回访", "quarterly"), ("生日", "birthday"), ("节日", "holiday"),
+)
+SERVICE_KINDS = _choices(("保养", "maintenance"), ("维修", "repair"), ("事故", "accident"), ("索赔", "warranty"))
+OUTLET_LEVELS = _choices(("一级", "first"), ("二级", "second"))
+GENDERS = _choices(("男", "male"), ("女", "female"))
+VISIT_RESULTS = _choices(("成功", "reached"), ("未接通", "no answer"), ("拒访", "refused"))
+COMPLAINT_CHANNELS = _choices(
+    ("信函", "letter"), ("电话", "phone"), ("来店", "in store"), ("网络", "online"),
+    ("厂家", "manufacturer"), ("消协", "consumer association"), ("媒体", "media"),
+)
+COMPLAINT_CATEGORIES = _choices(
+    ("服务质量", "service quality"), ("售后索赔", "warranty claim"), ("产品质量", "product quality"),
+    ("维修技术", "repair workmanship"), ("配件供应", "parts supply"), ("配件价格", "parts price"),
+    ("配件质量", "parts quality"), ("新车销售", "new car sales"),
+)
+SEVERITIES = _choices(("一般", "normal"), ("重大", "major"))
+COMPLAINT_STATUSES = _choices(("待处理", "open"), ("处理中", "in progress"), ("已解决", "resolved"), ("已关闭", "closed"))
+CLOSED_STATUSES = ("已解决", "已关闭")
+HANDOVER_EVENTS = _choices(("新车交车", "new car delivery"), ("维修交车", "repair delivery"))
+WORKDAY_KINDS = _choices(("上班", "workday"), ("放假", "holiday"))
+
+DUE_KINDS = _choices(
+    ("7DC回访", "7DC follow-up"), ("3DC回访", "3DC follow-up"), ("月回访", "monthly follow-up"),
+    ("年回访", "yearly follow-up"), ("生日关怀", "birthday greeting"), ("节日问候", "holiday greeting"),
+    ("保养提醒", "maintenance reminder"), ("年审提醒", "inspection reminder"),
+    ("续保提醒", "insurance reminder"), ("车船税提醒", "vehicle tax reminder"),
+    ("资料交接超期", "overdue hand-over"), ("投诉超期", "overdue complaint"),
+)
+
+SCORE_COLUMNS = ("overall", "reliability", "responsiveness", "assurance", "empathy", "tangibles")
+
+
+def _yesno(key: str, zh: str, help_zh: str = "") -> Column:
+    return Column(key, zh, T.YESNO, choices=YES_NO, width=10, help_zh=help_zh)
+
+
+def _date(key: str, zh: str, required: bool = False) -> Column:
+    return Column(key, zh, T.DATE, required=required, width=12)
+
+
+CUSTOMERS = Sheet(
+    "customers", "客户档案", "Customers",
+    (
+        Column("customer_id", "客户编号", required=True, width=12),
+        Column("name", "姓名", required=True, width=12),
+        Column("gender", "性别", T.CHOICE, choices=GENDERS, width=8),
+        _date("birthday", "生日"),
+        _yesno("lunar_birthday", "农历生日", "是：按农历过生日"),
+        Column("phone", "手机", width=15),
+        Column("email", "邮箱", width=24),
+        Column("address", "地址", width=30),
+        Column("member_tier", "会员等级", width=10),
+        Column("branch", "来源网点", width=12),
+        _yesno("opt_out", "拒收提醒", "是：不发送任何消息"),
+        _yesno("opt_out_greetings", "拒收问候", "是：不发生日/节日问候，到期提醒照发"),
+        Column("churn_reason", "流失原因", width=16),
+        Column("notes", "备注", width=24),
+    ),
+    id_keys=("customer_id",),
+)
+
+VEHICLES = Sheet(
+    "vehicles", "车辆档案", "Vehicles",
+    (
+        Column("vin", "车架号", required=True, width=20),
+        Column("plate", "车牌号", width=12),
+        Column("customer_id", "客户编号", required=True, width=12),
+        Column("model", "车型", width=14),
+        _date("delivery_date", "提车日期"),
+        Column("outlet_level", "销售网点级别", T.CHOICE, choices=OUTLET_LEVELS, width=12),
+        _date("invoice_date", "开票日期"),
+        Column("price", "购车金额", T.NUMBER, width=12),
+        _date("insurance_due", "保险到期"),
+        _date("inspection_due", "年审到期"),
+        _date("maintenance_due", "下次保养日期"),
+        _date("vehicle_tax_due", "车船税到期"),
+    ),
+    id_keys=("vin",),
+    references=(Reference("customer_id", "customers", "customer_id"),),
+)
+
+SERVICES = Sheet(
+    "services", "维修记录", "Services",
+    (
+        Column("order_no", "工单号", required=True, width=14),
+        Column("vin", "车架号", required=True, width=20),
+        _date("date_in", "进厂日期"),
+        _date("date_out", "交车日期"),
+        Column("kind", "类型", T.CHOICE, choices=SERVICE_KINDS, width=8),
+        Column("amount", "金额", T.NUMBER, width=10),
+        Column("advisor", "服务顾问", width=10),
+    ),
+    id_keys=("order_no",),
+    references=(Reference("vin", "vehicles", "vin"),),
+)
+
+VISITS = Sheet(
+    "visits", "回访记录", "Visits",
+    (
+        _date("visit_date", "回访日期", required=True),
+        Column("customer_id", "客户编号", width=12),
+        Column("vin", "车架号", width=20),
+        Column("kind", "回访类型", T.CHOICE, required=True, choices=VISIT_KINDS, width=10),
+        Column("order_no", "工单号", width=14),
+        Column("staff", "回访人", width=10),
+        Column("result", "结果", T.CHOICE, choices=VISIT_RESULTS, width=8),
+        Column("overall", "总体满意度", T.SCORE, width=10),
+        Column("reliability", "可靠性", T.SCORE, width=8),
+        Column("responsiveness", "响应速度", T.SCORE, width=8),
+        Column("assurance", "专业能力", T.SCORE, width=8),
+        Column("empathy", "服务态度", T.SCORE, width=8),
+        Column("tangibles", "环境设施", T.SCORE, width=8),
+        Column("comment", "意见", width=30),
+        _yesno("needs_action", "需整改"),
+    ),
+    references=(
+        Reference("customer_id", "customers", "customer_id"),
+        Reference("vin", "vehicles", "vin"),
+    ),
+)
+
+COMPLAINTS = Sheet(
+    "complaints", "投诉记录", "Complaints",
+    (
+        Column("complaint_id", "投诉编号", required=True, width=12),
+        _date("received_date", "受理日期", required=True),
+        Column("customer_id", "客户编号", width=12),
+        Column("vin", "车架号", width=20),
+        Column("channel", "渠道", T.CHOICE, choices=COMPLAINT_CHANNELS, width=8),
+        Column("category", "类别", T.CHOICE, choices=COMPLAINT_CATEGORIES, width=10),
+        Column("severity", "级别", T.CHOICE, choices=SEVERITIES, width=8),
+        Column("department", "责任部门", width=10),
+        Column("status", "状态", T.CHOICE, choices=COMPLAINT_STATUSES, width=8),
+        _date("due_date", "处理时限"),
+        Column("resolution", "处理结果", width=30),
+        _date("feedback_date", "反馈日期"),
+        _yesno("satisfied", "客户满意"),
+    ),
+    id_keys=("complaint_id",),
+    references=(
+        Reference("customer_id", "customers", "customer_id"),
+        Reference("vin", "vehicles", "vin"),
+    ),
+)
+
+HANDOVER = Sheet(
+    "handover", "资料交接", "Handover",
+    (
+        Column("vin", "车架号", required=True, width=20),
+        Column("event", "事项", T.CHOICE, required=True, choices=HANDOVER_EVENTS, width=10),
+        _date("event_date", "事项日期", required=True),
+        _date("submitted_date", "交接日期"),
+        Column("clerk", "经办人", width=10),
+    ),
+    references=(Reference("vin", "vehicles", "vin"),),
+)
+
+SETTINGS = Sheet(
+    "settings", "设置", "Settings",
+    (
+        Column("key", "设置项", required=True, width=22),
+        Column("value", "值", width=16),
+        Column("description", "说明", width=60),
+    ),
+    id_keys=("key",),
+)
+
+WORKDAY_ADJUSTMENTS = Sheet(
+    "workday_adjustments", "工作日调整", "Workday adjustments",
+    (
+        _date("date", "日期", required=True),
+        Column("kind", "类型", T.CHOICE, required=True, choices=WORKDAY_KINDS, width=8),
+        Column("note", "说明", width=30),
+    ),
+    id_keys=("date",),
+)
+
+DUE = Sheet(
+    "due", "今日待办", "Due today",
+    (
+        Column("kind", "事项类型", T.CHOICE, choices=DUE_KINDS, width=14),
+        Column("customer_id", "客户编号", width=12),
+        Column("name", "姓名", width=10),
+        Column("phone", "手机", width=15),
+        Column("plate", "车牌号", width=12),
+        Column("vin", "车架号", width=20),
+        _date("due_date", "应办日期"),
+        Column("days_overdue", "逾期天数", T.NUMBER, width=10),
+        Column("note", "说明", width=40),
+    ),
+    generated=True,
+)
+
+PROBLEMS = Sheet(
+    "problems", "数据问题", "Data problems",
+    (
+        Column("sheet", "工作表", width=12),
+        Column("row", "行", T.NUMBER, width=8),
+        Column("column", "列", width=14),
+        Column("value", "值", width=24),
+        Column("message", "问题", width=60),
+    ),
+    generated=True,
+)
+
+INPUT_SHEETS = (CUSTOMERS, VEHICLES, SERVICES, VISITS, COMPLAINTS, HANDOVER)
+CONFIG_SHEETS = (SETTINGS, WORKDAY_ADJUSTMENTS)
+GENERATED_SHEETS = (DUE, PROBLEMS)
+SHEETS = {s.key: s for s in (*INPUT_SHEETS, *CONFIG_SHEETS, *GENERATED_SHEETS)}
+
+LANGS = ("zh", "en")
+
+
+def sheet(key: str) -> Sheet:
+    return SHEETS[key]
+
+
+def choice_label(choices: tuple[Choice, ...], canonical: str, lang: str) -> str:
+    """The label of a canonical (Chinese) choice value in ``lang``."""
+    if lang == "zh":
+        return canonical
+    for c in choices:
+        if c.zh == canonical:
+            return c.en
+    return canonical

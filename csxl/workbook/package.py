@@ -1,0 +1,228 @@
+"""The .xlsx file as a zip package of parts.
+
+csxl never round-trips a workbook through a spreadsheet library: it reads the
+few structural parts it needs (workbook.xml and its relationships) and, on
+write, replaces only the parts of the generated sheets, copying every other
+part through unchanged.  See SPEC section 6 for why.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import NotAWorkbook, WorkbookChanged, WorkbookNotFound, WorkbookOpenInExcel
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+EXT_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+
+WORKSHEET_REL = DOC_REL_NS + "/worksheet"
+CALC_CHAIN_REL = DOC_REL_NS + "/calcChain"
+WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def _q(ns: str, tag: str) -> str:
+    return f"{{{ns}}}{tag}"
+
+
+def _xml(data: bytes) -> etree._Element:
+    return etree.fromstring(data, _PARSER)
+
+
+def _bytes(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    name: str
+    sheet_id: int
+    rel_id: str
+    part: str  # e.g. xl/worksheets/sheet1.xml
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> Fingerprint:
+        stat = path.stat()
+        return cls(stat.st_size, stat.st_mtime_ns)
+
+
+def lock_file(path: Path) -> Path:
+    """The owner file Excel and WPS keep beside an open workbook."""
+    return path.with_name("~$" + path.name)
+
+
+def ensure_not_open(path: Path) -> None:
+    # Excel shortens long names in the lock file (~$ replaces the first two characters).
+    candidates = {lock_file(path), path.with_name("~$" + path.name[2:])} if len(path.name) > 2 else {lock_file(path)}
+    if any(c.exists() for c in candidates):
+        raise WorkbookOpenInExcel(path)
+
+
+class Package:
+    """Read access to the structure of an .xlsx file."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if not self.path.exists():
+            raise WorkbookNotFound(self.path)
+        self.fingerprint = Fingerprint.of(self.path)
+        try:
+            # Opened per read and closed at once: Windows cannot replace a file that is held open.
+            with zipfile.ZipFile(self.path) as archive:
+                self._names = set(archive.namelist())
+                self.workbook_part = self._office_document(archive)
+                self.workbook_xml = _xml(archive.read(self.workbook_part))
+                self.workbook_rels = _xml(archive.read(self.rels_of(self.workbook_part)))
+        except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError) as exc:
+            raise NotAWorkbook(self.path) from exc
+        self.sheets = self._sheets()
+
+    # structure -----------------------------------------------------------
+    @staticmethod
+    def rels_of(part: str) -> str:
+        folder, name = posixpath.split(part)
+        return posixpath.join(folder, "_rels", name + ".rels")
+
+    @staticmethod
+    def _office_document(archive: zipfile.ZipFile) -> str:
+        rels = _xml(archive.read("_rels/.rels"))
+        for rel in rels:
+            if rel.get("Type", "").endswith("/officeDocument"):
+                return rel.get("Target").lstrip("/")
+        raise KeyError("officeDocument")
+
+    def _target(self, source_part: str, target: str) -> str:
+        if target.startswith("/"):
+            return target.lstrip("/")
+        return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+
+    def _sheets(self) -> list[SheetEntry]:
+        targets = {rel.get("Id"): (rel.get("Type"), rel.get("Target")) for rel in self.workbook_rels}
+        entries = []
+        sheets = self.workbook_xml.find(_q(MAIN_NS, "sheets"))
+        for sheet in sheets if sheets is not None else ():
+            rel_id = sheet.get(_q(DOC_REL_NS, "id"))
+            rel_type, target = targets.get(rel_id, (None, None))
+            if rel_type != WORKSHEET_REL:
+                continue  # chart sheets and dialog sheets hold no rows
+            entries.append(SheetEntry(sheet.get("name"), int(sheet.get("sheetId")), rel_id, self._target(self.workbook_part, target)))
+        return entries
+
+    @property
+    def date1904(self) -> bool:
+        pr = self.workbook_xml.find(_q(MAIN_NS, "workbookPr"))
+        return pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
+
+    def read(self, part: str) -> bytes:
+        with zipfile.ZipFile(self.path) as archive:
+            return archive.read(part)
+
+    def part_names(self) -> set[str]:
+        return set(self._names)
+
+    def has(self, part: str) -> bool:
+        return part in self._names
+
+    def first_value_row(self, part: str) -> int:
+        """The Excel row number of the first row that holds a value (where readers find the header)."""
+        with zipfile.ZipFile(self.path) as archive, archive.open(part) as stream:
+            for _, row in etree.iterparse(stream, tag=_q(MAIN_NS, "row"), huge_tree=True):
+                for cell in row:
+                    if cell.find(_q(MAIN_NS, "v")) is not None or cell.find(_q(MAIN_NS, "is")) is not None:
+                        return int(row.get("r"))
+                row.clear()
+        return 1
+
+
+def write_parts(
+    path: Path,
+    replacements: dict[str, bytes],
+    removals: set[str],
+    expected: Fingerprint,
+) -> Path:
+    """Write ``path`` anew with some parts replaced or removed; every other part is copied as it is.
+
+    The new file is written beside the old one and swapped in atomically; the
+    previous file is kept as ``<name>.bak``.  Refuses when the workbook is open
+    in Excel or was saved by someone else since ``expected`` was taken.
+    Returns the backup's path.
+    """
+    path = Path(path)
+    ensure_not_open(path)
+    if Fingerprint.of(path) != expected:
+        raise WorkbookChanged(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=".~csxl-", suffix=".xlsx", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(path) as source, zipfile.ZipFile(raw, "w") as target:
+            written = set()
+            for info in source.infolist():
+                if info.filename in removals:
+                    continue
+                data = replacements.get(info.filename)
+                if data is None:
+                    _copy_entry(source, target, info)
+                else:
+                    target.writestr(_fresh_info(info.filename, info), data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+                written.add(info.filename)
+            for name, data in replacements.items():
+                if name not in written:
+                    target.writestr(_fresh_info(name), data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+        with zipfile.ZipFile(tmp) as check:
+            if check.testzip() is not None:
+                raise NotAWorkbook(tmp)
+        ensure_not_open(path)
+        if Fingerprint.of(path) != expected:
+            raise WorkbookChanged(path)
+        backup = path.with_name(path.name + ".bak")
+        _keep_backup(path, backup)
+        os.replace(tmp, path)
+        return backup
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _fresh_info(name: str, like: zipfile.ZipInfo | None = None) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=like.date_time if like else (1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def _copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Copy one entry's bytes through, compressed as they were when possible."""
+    copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    copy.compress_type = info.compress_type
+    copy.external_attr = info.external_attr
+    with source.open(info) as src, target.open(copy, "w", force_zip64=info.file_size > 0x7FFFFFFF) as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+
+
+def _keep_backup(path: Path, backup: Path) -> None:
+    staging = backup.with_name(backup.name + ".tmp")
+    if staging.exists():
+        staging.unlink()
+    try:
+        os.link(path, staging)  # instant: the old file's data stays reachable under the backup name
+    except OSError:
+        shutil.copy2(path, staging)
+    os.replace(staging, backup)

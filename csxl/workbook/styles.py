@@ -1,0 +1,120 @@
+"""The few cell formats generated sheets use, found in (or added to) the current styles.xml.
+
+Excel renumbers cell formats when it saves, so indices are never remembered
+between writes: each write looks its formats up again, and appends only what
+is missing, so repeated refreshes do not make styles.xml grow.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .package import MAIN_NS, _bytes, _q, _xml
+
+DATE_FORMAT = "yyyy-mm-dd"
+HEADER_FILL_RGB = "FFDDEBF7"
+
+
+@dataclass(frozen=True)
+class StyleIds:
+    header: int
+    date: int
+    text: int = 0
+
+
+def _child(parent, tag: str, before: tuple[str, ...] = ()):
+    """Find ``tag`` under ``parent`` or create it in schema order (ahead of the first of ``before``)."""
+    found = parent.find(_q(MAIN_NS, tag))
+    if found is not None:
+        return found
+    element = etree.Element(_q(MAIN_NS, tag))
+    for name in before:
+        anchor = parent.find(_q(MAIN_NS, name))
+        if anchor is not None:
+            anchor.addprevious(element)
+            return element
+    parent.append(element)
+    return element
+
+
+def _append_counted(container, element) -> int:
+    container.append(element)
+    container.set("count", str(len(container)))
+    return len(container) - 1
+
+
+def _date_format_id(root) -> int:
+    numfmts = _child(root, "numFmts", ("fonts",))
+    ids = [int(n.get("numFmtId")) for n in numfmts]
+    for n in numfmts:
+        if n.get("formatCode") == DATE_FORMAT:
+            return int(n.get("numFmtId"))
+    new_id = max([163, *ids]) + 1
+    _append_counted(numfmts, etree.Element(_q(MAIN_NS, "numFmt"), numFmtId=str(new_id), formatCode=DATE_FORMAT))
+    return new_id
+
+
+def _bold_font_id(root) -> int:
+    fonts = _child(root, "fonts", ("fills",))
+    if len(fonts) == 0:
+        _append_counted(fonts, etree.fromstring(f'<font xmlns="{MAIN_NS}"><sz val="11"/><name val="Calibri"/></font>'))
+    base = fonts[0]
+
+    def key(font):
+        return tuple((c.tag, c.get("val")) for c in font if c.tag in (_q(MAIN_NS, "sz"), _q(MAIN_NS, "name")))
+
+    for index, font in enumerate(fonts):
+        if font.find(_q(MAIN_NS, "b")) is not None and key(font) == key(base):
+            return index
+    bold = copy.deepcopy(base)
+    bold.insert(0, etree.Element(_q(MAIN_NS, "b")))
+    return _append_counted(fonts, bold)
+
+
+def _header_fill_id(root) -> int:
+    fills = _child(root, "fills", ("borders",))
+    for index, fill in enumerate(fills):
+        pattern = fill.find(_q(MAIN_NS, "patternFill"))
+        if pattern is None or pattern.get("patternType") != "solid":
+            continue
+        fg = pattern.find(_q(MAIN_NS, "fgColor"))
+        if fg is not None and (fg.get("rgb") or "").upper() == HEADER_FILL_RGB:
+            return index
+    fill = etree.fromstring(
+        f'<fill xmlns="{MAIN_NS}"><patternFill patternType="solid"><fgColor rgb="{HEADER_FILL_RGB}"/><bgColor indexed="64"/></patternFill></fill>'
+    )
+    return _append_counted(fills, fill)
+
+
+def _xf_id(root, num_fmt: int, font: int, fill: int) -> int:
+    xfs = _child(root, "cellXfs", ("cellStyles", "dxfs", "tableStyles", "colors", "extLst"))
+    for index, xf in enumerate(xfs):
+        if (
+            int(xf.get("numFmtId", 0)) == num_fmt
+            and int(xf.get("fontId", 0)) == font
+            and int(xf.get("fillId", 0)) == fill
+            and int(xf.get("borderId", 0)) == 0
+            and xf.find(_q(MAIN_NS, "alignment")) is None
+        ):
+            return index
+    xf = etree.Element(_q(MAIN_NS, "xf"), numFmtId=str(num_fmt), fontId=str(font), fillId=str(fill), borderId="0", xfId="0")
+    if num_fmt:
+        xf.set("applyNumberFormat", "1")
+    if font:
+        xf.set("applyFont", "1")
+    if fill:
+        xf.set("applyFill", "1")
+    return _append_counted(xfs, xf)
+
+
+def ensure_styles(styles_xml: bytes) -> tuple[bytes, StyleIds]:
+    """Return styles.xml (changed only if something had to be added) and the ids to use."""
+    root = _xml(styles_xml)
+    before = _bytes(root)
+    date_fmt = _date_format_id(root)
+    ids = StyleIds(header=_xf_id(root, 0, _bold_font_id(root), _header_fill_id(root)), date=_xf_id(root, date_fmt, 0, 0))
+    after = _bytes(root)
+    return (styles_xml if after == before else after), ids

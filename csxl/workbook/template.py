@@ -1,0 +1,88 @@
+"""Build a new, empty workbook from the schema (``csxl init`` and ``workbooks/``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import xlsxwriter
+
+from ..errors import WorkbookExists
+from ..schema import CONFIG_SHEETS, GENERATED_SHEETS, INPUT_SHEETS, SETTINGS, ColumnType, Sheet
+from ..settings import Settings
+
+LAST_ROW = 1_048_575  # zero-based index of Excel's last row
+_FIXED_TIMESTAMP = dt.datetime(2026, 1, 1)  # keeps the template byte-stable between builds
+HEADER_COLOR = "#DDEBF7"
+REQUIRED_COLOR = "#F8CBAD"
+GENERATED_COLOR = "#E2EFDA"
+
+SHEET_ORDER = (*INPUT_SHEETS, *GENERATED_SHEETS, *CONFIG_SHEETS)
+
+
+class _Formats:
+    def __init__(self, book: xlsxwriter.Workbook):
+        base = {"bold": True, "border": 1, "valign": "vcenter"}
+        self.header = book.add_format({**base, "bg_color": HEADER_COLOR})
+        self.required = book.add_format({**base, "bg_color": REQUIRED_COLOR})
+        self.generated = book.add_format({**base, "bg_color": GENERATED_COLOR})
+        self.text = book.add_format({"num_format": "@"})
+        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+
+
+def _column_format(formats: _Formats, kind: ColumnType):
+    if kind is ColumnType.DATE:
+        return formats.date
+    if kind in (ColumnType.NUMBER, ColumnType.SCORE):
+        return None
+    return formats.text  # ids and phone numbers stay text when typed in Excel
+
+
+def _write_sheet(book: xlsxwriter.Workbook, formats: _Formats, sheet: Sheet, lang: str):
+    ws = book.add_worksheet(sheet.name(lang))
+    ws.freeze_panes(1, 0)
+    for index, column in enumerate(sheet.columns):
+        header_format = formats.generated if sheet.generated else formats.required if column.required else formats.header
+        ws.write_string(0, index, column.header(lang), header_format)
+        ws.set_column(index, index, column.width, None if sheet.generated else _column_format(formats, column.type))
+        if column.help_zh and lang == "zh":
+            ws.write_comment(0, index, column.help_zh)
+        if column.choices and not sheet.generated:
+            labels = [c.zh if lang == "zh" else c.en for c in column.choices]
+            ws.data_validation(1, index, LAST_ROW, index, {
+                "validate": "list",
+                "source": labels,
+                "error_type": "warning",
+                "error_title": column.header(lang),
+                "error_message": ("请从下拉列表中选择：" if lang == "zh" else "Choose from the list: ") + "/".join(labels),
+            })
+        elif column.type is ColumnType.SCORE and not sheet.generated:
+            ws.data_validation(1, index, LAST_ROW, index, {
+                "validate": "integer", "criteria": "between", "minimum": 1, "maximum": 10, "error_type": "warning",
+            })
+    return ws
+
+
+def _fill_settings(ws, formats: _Formats, lang: str) -> None:
+    defaults = Settings()
+    for row, entry in enumerate(Settings.entries(), start=1):
+        ws.write_string(row, 0, entry.metadata["zh"] if lang == "zh" else entry.name)
+        ws.write_string(row, 1, str(getattr(defaults, entry.name) if entry.name != "lang" else lang), formats.text)
+        ws.write_string(row, 2, entry.metadata["help_zh" if lang == "zh" else "help_en"], formats.wrap)
+
+
+def build_template(path: Path, lang: str = "zh", overwrite: bool = False) -> Path:
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise WorkbookExists(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(path))
+    book.set_properties({"title": "csxl 客服台账" if lang == "zh" else "csxl customer-service workbook", "created": _FIXED_TIMESTAMP})
+    formats = _Formats(book)
+    for sheet in SHEET_ORDER:
+        ws = _write_sheet(book, formats, sheet, lang)
+        if sheet is SETTINGS:
+            _fill_settings(ws, formats, lang)
+    book.close()
+    return path

@@ -1,0 +1,60 @@
+"""Checks across rows and sheets: duplicate ids and references to records that do not exist."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..i18n import t
+from ..problems import Problem
+from ..schema import SHEETS
+
+ROW = "_row"
+
+
+def validate(frames: dict[str, pd.DataFrame], names: dict[str, str], lang: str) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Drop (and report) rows repeating an id; report references to missing records."""
+    problems: list[Problem] = []
+    frames = dict(frames)
+    for key, frame in frames.items():
+        sheet = SHEETS[key]
+        if not sheet.id_keys or frame.empty:
+            continue
+        ids = list(sheet.id_keys)
+        repeated = frame.duplicated(ids, keep="first")
+        if repeated.any():
+            first_rows = frame[~repeated].set_index(ids)[ROW]
+            for _, record in frame[repeated].iterrows():
+                first = first_rows.loc[tuple(record[ids])] if len(ids) > 1 else first_rows.loc[record[ids[0]]]
+                problems.append(Problem(
+                    names[key], int(record[ROW]), sheet.column(ids[0]).header(lang), record[ids[0]],
+                    t("duplicate_id", lang, first=int(first)),
+                ))
+            frames[key] = frame[~repeated].reset_index(drop=True)
+    for key, frame in frames.items():
+        sheet = SHEETS[key]
+        for ref in sheet.references:
+            targets = frames.get(ref.target_sheet)
+            if targets is None or frame.empty:
+                continue
+            known = set(targets[ref.target_column].dropna())
+            dangling = frame[ref.column].notna() & ~frame[ref.column].isin(known)
+            column = sheet.column(ref.column)
+            for row, value in zip(frame.loc[dangling, ROW], frame.loc[dangling, ref.column]):
+                problems.append(Problem(
+                    names[key], int(row), column.header(lang), value,
+                    t("dangling_reference", lang, target=names[ref.target_sheet], column=column.header(lang)),
+                ))
+    problems.extend(_second_outlet_invoices(frames, names, lang))
+    return frames, problems
+
+
+def _second_outlet_invoices(frames, names, lang) -> list[Problem]:
+    vehicles = frames.get("vehicles")
+    if vehicles is None or vehicles.empty:
+        return []
+    missing = vehicles["outlet_level"].eq("二级").fillna(False) & vehicles["invoice_date"].isna()
+    header = SHEETS["vehicles"].column("invoice_date").header(lang)
+    return [
+        Problem(names["vehicles"], int(row), header, None, t("second_outlet_no_invoice", lang))
+        for row in vehicles.loc[missing, ROW]
+    ]
