@@ -4,6 +4,11 @@
 class CsxlError(Exception):
     """Base of every error csxl reports to the user."""
 
+    def message(self, lang: str = "zh") -> str:
+        from .i18n import t
+
+        return t(type(self).__name__, lang, path=self.args[0] if self.args else "")
+
 
 class WorkbookNotFound(CsxlError):
     """The workbook file does not exist."""

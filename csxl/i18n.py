@@ -10,6 +10,7 @@ CATALOG: dict[str, dict[str, str]] = {
     # data problems
     "missing_sheet": {"zh": "缺少工作表「{name}」，已按空表处理", "en": "sheet '{name}' is missing; treated as empty"},
     "missing_column": {"zh": "缺少必需的列「{name}」，本表未参与计算", "en": "required column '{name}' is missing; sheet not used"},
+    "row_not_used": {"zh": "，本行未参与计算", "en": "; row not used"},
     "missing_required": {"zh": "必填项为空，本行未参与计算", "en": "required value is empty; row not used"},
     "bad_date": {"zh": "无法识别的日期（可用 2026-01-04、2026/1/4、2026年1月4日）", "en": "not a date (use 2026-01-04, 2026/1/4 or 2026年1月4日)"},
     "bad_number": {"zh": "不是数字", "en": "not a number"},
@@ -25,6 +26,19 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "{year} 年的法定调休安排尚未收录：按周末和法定节假日计算工作日。请在「工作日调整」表补充官方调休。",
         "en": "official working-day adjustments for {year} are not known: counting weekends and statutory holidays only. Add them on the workday adjustments sheet.",
     },
+    # errors (keyed by exception class)
+    "WorkbookNotFound": {"zh": "找不到工作簿：{path}", "en": "workbook not found: {path}"},
+    "WorkbookExists": {"zh": "文件已存在，不会覆盖：{path}（请换一个文件名）", "en": "file exists and will not be overwritten: {path} (choose another name)"},
+    "NotAWorkbook": {"zh": "不是有效的 .xlsx 工作簿：{path}", "en": "not a valid .xlsx workbook: {path}"},
+    "WorkbookOpenInExcel": {
+        "zh": "工作簿正在 Excel/WPS 中打开，未做任何修改：{path}（请保存并关闭后重试，或在 Excel 中用客服助手按钮）",
+        "en": "the workbook is open in Excel/WPS; nothing was changed: {path} (save and close it, then try again)",
+    },
+    "WorkbookChanged": {
+        "zh": "读取后工作簿被另存过，未写入，保留了对方保存的版本：{path}（请重新运行）",
+        "en": "the workbook was saved by someone else after it was read; nothing was written: {path} (run again)",
+    },
+    "BadSetting": {"zh": "设置有误：{path}", "en": "bad setting: {path}"},
     # due-item notes
     "note_delivery": {"zh": "提车 {date}", "en": "delivered {date}"},
     "note_invoice": {"zh": "二级网点，开票 {date}", "en": "second-level outlet, invoiced {date}"},

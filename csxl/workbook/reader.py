@@ -69,8 +69,9 @@ class _SheetReader:
         self.problems: list[Problem] = []
         self._bad: dict[str, pd.Series] = {}  # cells whose value was reported as unusable
 
-    def problem(self, row, column, value, message_id, **params):
-        self.problems.append(Problem(self.name, None if row is None else int(row), column, value, t(message_id, self.lang, **params)))
+    def problem(self, row, column, value, message_id, suffix: str = "", **params):
+        message = t(message_id, self.lang, **params) + suffix
+        self.problems.append(Problem(self.name, None if row is None else int(row), column, value, message))
 
     def read(self, raw: pd.DataFrame, header_row: int) -> pd.DataFrame:
         headers = self._match_headers(list(raw.columns))
@@ -136,10 +137,36 @@ class _SheetReader:
                 values = values.fillna("否")
             message = "bad_choice"
             params = {"allowed": "/".join(c.zh if self.lang == "zh" else c.en for c in column.choices)}
+        suffix = t("row_not_used", self.lang) if column.required else ""
         for row, value in zip(frame.loc[bad, ROW], text[bad]):
-            self.problem(row, label, value, message, **params)
+            self.problem(row, label, value, message, suffix=suffix, **params)
         self._bad[column.key] = bad
         return values
+
+
+def frames_from_records(records: dict[str, list[dict]], lang: str = "zh") -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Typed frames from plain records (as if typed into the sheets), converted exactly as a workbook is read."""
+    frames, problems = {}, []
+    for sheet in (*CONFIG_SHEETS, *INPUT_SHEETS):
+        rows = records.get(sheet.key, [])
+        raw = pd.DataFrame(
+            [{c.header(lang): _as_text(r.get(c.key)) for c in sheet.columns} for r in rows],
+            columns=sheet.headers(lang), dtype="string",
+        )
+        sheet_reader = _SheetReader(sheet, sheet.name(lang), lang, date1904=False)
+        frames[sheet.key] = sheet_reader.read(raw, header_row=1)
+        problems.extend(sheet_reader.problems)
+    names = {s.key: s.name(lang) for s in (*CONFIG_SHEETS, *INPUT_SHEETS)}
+    frames, more = validate(frames, names, lang)
+    return frames, problems + more
+
+
+def _as_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value)
 
 
 def _load_raw(reader: fastexcel.ExcelReader, name: str) -> pd.DataFrame:

@@ -72,7 +72,23 @@ def _fill_settings(ws, formats: _Formats, lang: str) -> None:
         ws.write_string(row, 2, entry.metadata["help_zh" if lang == "zh" else "help_en"], formats.wrap)
 
 
-def build_template(path: Path, lang: str = "zh", overwrite: bool = False) -> Path:
+def _write_rows(ws, formats: _Formats, sheet: Sheet, rows: list[dict]) -> None:
+    """Rows as a clerk would have typed them: dates as Excel dates, everything else as given."""
+    for r, record in enumerate(rows, start=1):
+        for c, column in enumerate(sheet.columns):
+            value = record.get(column.key)
+            if value is None or value == "":
+                continue
+            if isinstance(value, (dt.date, dt.datetime)):
+                ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()) if not isinstance(value, dt.datetime) else value, formats.date)
+            elif isinstance(value, (int, float)):
+                ws.write_number(r, c, value)
+            else:
+                ws.write_string(r, c, str(value))
+
+
+def build_template(path: Path, lang: str = "zh", overwrite: bool = False, rows: dict[str, list[dict]] | None = None) -> Path:
+    """A new workbook with every sheet; ``rows`` (per sheet key) fills input sheets, for the demo and tests."""
     path = Path(path)
     if path.exists() and not overwrite:
         raise WorkbookExists(path)
@@ -84,5 +100,7 @@ def build_template(path: Path, lang: str = "zh", overwrite: bool = False) -> Pat
         ws = _write_sheet(book, formats, sheet, lang)
         if sheet is SETTINGS:
             _fill_settings(ws, formats, lang)
+        elif rows and sheet.key in rows:
+            _write_rows(ws, formats, sheet, rows[sheet.key])
     book.close()
     return path

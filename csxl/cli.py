@@ -1,0 +1,164 @@
+"""`csxl`: the command line.  Parses options, calls the library, prints; nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import time
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from . import clock, jobs
+from .console import due_summary, due_table, problem_lines, search_lines
+from .errors import CsxlError
+from .schema import INPUT_SHEETS, LANGS
+from .workbook.package import ensure_not_open
+from .workbook.template import build_template
+
+CLI_LANG = os.environ.get("CSXL_LANG", "zh") if os.environ.get("CSXL_LANG") in LANGS else "zh"
+DEMO_WORKBOOK = "演示台账.xlsx"
+
+
+def _today_option(command):
+    return click.option(
+        "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+        help="按这一天计算（YYYY-MM-DD），默认今天 / compute as of this day",
+    )(command)
+
+
+def _resolve_today(value: dt.datetime | None) -> dt.date:
+    return value.date() if value else clock.today()
+
+
+def _friendly_errors(command):
+    """Named csxl errors become one line and a non-zero exit, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except CsxlError as exc:
+            raise click.ClickException(exc.message(CLI_LANG)) from exc
+
+    return wrapper
+
+
+class _SheetProgress:
+    """A progress bar over the sheets being read (silent when not on a terminal)."""
+
+    def __init__(self, label: str):
+        self.bar = tqdm(total=len(INPUT_SHEETS) + 2, desc=label, unit="表", leave=False, disable=None)
+
+    def __call__(self, sheet_name: str):
+        self.bar.set_postfix_str(sheet_name)
+        self.bar.update(1)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.bar.close()
+
+
+workbook_path = click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="csxl")
+def cli():
+    """csxl 客服助手：从客服台账工作簿生成今日待办、数据问题等工作表。
+
+    csxl — customer-service desk automation for a car dealership's Excel workbook.
+    """
+
+
+@cli.command()
+@workbook_path
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="工作表和表头的语言 / language of sheets and headers")
+@_friendly_errors
+def init(path: Path, lang: str):
+    """新建空白台账（不会覆盖已有文件）/ Create a new workbook from the template."""
+    build_template(path, lang=lang)
+    click.echo(f"已创建 {path}" if CLI_LANG == "zh" else f"created {path}")
+
+
+@cli.command()
+@workbook_path
+@_today_option
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / machine-readable output")
+@_friendly_errors
+def check(path: Path, today, as_json: bool):
+    """检查数据问题；有问题时退出码为 1 / List data problems (exit 1 if any)."""
+    with _SheetProgress("读取" if CLI_LANG == "zh" else "reading") as progress:
+        result = jobs.check(path, _resolve_today(today), progress)
+    if as_json:
+        click.echo(json.dumps([p.as_dict() for p in result.problems], ensure_ascii=False, indent=2))
+    else:
+        for line in problem_lines(result.problems):
+            click.echo(line)
+        if result.problems:
+            click.echo(f"共 {len(result.problems)} 个数据问题" if CLI_LANG == "zh" else f"{len(result.problems)} data problems", err=True)
+        else:
+            click.echo("没有数据问题" if CLI_LANG == "zh" else "no data problems")
+    if result.problems:
+        raise SystemExit(1)
+
+
+@cli.command()
+@workbook_path
+@_today_option
+@_friendly_errors
+def refresh(path: Path, today):
+    """重新生成今日待办和数据问题工作表 / Rewrite the generated tabs."""
+    _refresh_and_report(path, _resolve_today(today))
+
+
+def _refresh_and_report(path: Path, today: dt.date) -> jobs.DueResult:
+    started = time.perf_counter()
+    with _SheetProgress("刷新" if CLI_LANG == "zh" else "refreshing") as progress:
+        result, backup = jobs.refresh(path, today, progress)
+    lang = result.book.lang
+    seconds = time.perf_counter() - started
+    if lang == "zh":
+        click.echo(f"{path}：{today} 待办 {len(result.due)} 项，数据问题 {len(result.problems)} 个（{seconds:.2f} 秒，备份 {backup.name}）")
+    else:
+        click.echo(f"{path}: {len(result.due)} due on {today}, {len(result.problems)} data problems ({seconds:.2f} s, backup {backup.name})")
+    for line in due_summary(result.due, lang):
+        click.echo(line)
+    return result
+
+
+@cli.command()
+@workbook_path
+@click.argument("text")
+@_friendly_errors
+def search(path: Path, text: str):
+    """按姓名、手机、车牌、车架号或客户编号查找客户 / Find customers and their vehicles."""
+    for line in search_lines(jobs.search(path, text), CLI_LANG):
+        click.echo(line)
+
+
+@cli.command()
+@click.option("--dir", "folder", type=click.Path(path_type=Path, file_okay=False), default=Path("csxl-demo"), show_default=True,
+              help="演示文件夹 / folder for the demo workbook and its outbox")
+@click.option("--customers", type=click.IntRange(10, 200_000), default=300, show_default=True, help="客户数 / number of customers")
+@_today_option
+@_friendly_errors
+def demo(folder: Path, customers: int, today):
+    """生成演示台账并跑完整流程 / Build a demo workbook and run the whole job on it."""
+    from .demo import build_demo
+
+    day = _resolve_today(today)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / DEMO_WORKBOOK
+    if path.exists():
+        ensure_not_open(path)
+    build_demo(path, day, customers)
+    click.echo(f"已生成演示台账 {path}（{customers} 位客户）" if CLI_LANG == "zh" else f"built demo workbook {path} ({customers} customers)")
+    result = _refresh_and_report(path, day)
+    for line in due_table(result.due, result.book.lang, limit=10):
+        click.echo("  " + line)

@@ -1,0 +1,166 @@
+"""A realistic demo workbook: a few hundred customers, their cars, repairs, calls and complaints.
+
+Dates are laid out around ``today`` so that every rule has something due, and a
+handful of rows are deliberately wrong so the 数据问题 tab has something to show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+from .workbook.template import build_template
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文斌宇浩然梓涵一诺欣怡子轩雨桐思远佳琪俊杰晓东海燕春梅雪峰"
+MODELS = ("朗逸", "速腾", "迈腾", "途观L", "帕萨特", "宝来", "探岳", "ID.4", "凌渡", "途岳")
+DISTRICTS = ("南山区", "福田区", "罗湖区", "宝安区", "龙岗区", "龙华区")
+STREETS = ("科技园路", "深南大道", "福华路", "创业路", "布吉路", "民治大道", "新安路")
+BRANCHES = ("总店", "宝安分店", "龙岗分店")
+TIERS = ("普通", "银卡", "金卡", "钻石")
+ADVISORS = ("陈志强", "林晓燕", "黄海涛", "周静")
+CLERKS = ("刘敏", "张丽", "吴杰")
+STAFF = ("李娜", "王芳", "赵磊")
+DEPARTMENTS = ("售后服务部", "销售部", "配件部", "车间")
+VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _vin(rng: random.Random) -> str:
+    return "LSV" + "".join(rng.choice(VIN_CHARS) for _ in range(14))
+
+
+def _plate(rng: random.Random) -> str:
+    return "粤B" + "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(5))
+
+
+def demo_rows(today: dt.date, customers: int = 300, seed: int = 2026) -> dict[str, list[dict]]:
+    rng = random.Random(seed)
+    day = dt.timedelta(days=1)
+    rows: dict[str, list[dict]] = {k: [] for k in ("customers", "vehicles", "services", "visits", "complaints", "handover")}
+
+    for n in range(1, customers + 1):
+        cid = f"C{n:05d}"
+        if n % 15 == 0:  # someone whose birthday is coming up this week
+            birthday = (today + rng.randint(2, 7) * day).replace(year=rng.randint(1965, 2000))
+        else:
+            birthday = dt.date(rng.randint(1960, 2002), rng.randint(1, 12), rng.randint(1, 28))
+        if n == 29:
+            birthday = dt.date(1988, 2, 29)
+        rows["customers"].append({
+            "customer_id": cid,
+            "name": _name(rng),
+            "gender": rng.choice(("男", "女")),
+            "birthday": birthday if rng.random() > 0.05 else None,
+            "lunar_birthday": "是" if n % 11 == 0 else "否",
+            "phone": "1" + rng.choice("3456789") + "".join(rng.choice("0123456789") for _ in range(9)),
+            "email": f"{cid.lower()}@example.com" if rng.random() < 0.75 else None,
+            "address": f"深圳市{rng.choice(DISTRICTS)}{rng.choice(STREETS)}{rng.randint(1, 999)}号",
+            "member_tier": rng.choice(TIERS),
+            "branch": rng.choice(BRANCHES),
+            "opt_out": "是" if n % 37 == 0 else "否",
+            "opt_out_greetings": "是" if n % 23 == 0 else "否",
+        })
+        for _ in range(1 if rng.random() < 0.8 else 2):
+            vin = _vin(rng)
+            delivered = today - rng.randint(1, 760) * day
+            second = rng.random() < 0.12
+            invoice = delivered - rng.randint(0, 5) * day if second else None
+            anniversary = delivered.replace(year=today.year) if not (delivered.month == 2 and delivered.day == 29) else delivered
+            rows["vehicles"].append({
+                "vin": vin, "plate": _plate(rng), "customer_id": cid, "model": rng.choice(MODELS),
+                "delivery_date": delivered, "outlet_level": "二级" if second else "一级", "invoice_date": invoice,
+                "price": float(rng.randrange(120_000, 380_000, 1000)),
+                "insurance_due": anniversary if anniversary >= today else anniversary.replace(year=today.year + 1),
+                "inspection_due": today + rng.randint(-30, 400) * day,
+                "maintenance_due": today + rng.randint(-10, 180) * day,
+                "vehicle_tax_due": today + rng.randint(0, 365) * day,
+            })
+            age = (today - delivered).days
+            if age >= 7 and rng.random() < 0.9:
+                rows["visits"].append(_visit(rng, cid, vin, "7DC", delivered + rng.randint(7, 9) * day))
+            if age >= 30 and rng.random() < 0.8:
+                rows["visits"].append(_visit(rng, cid, vin, "月回访", delivered + rng.randint(30, 34) * day))
+            if age >= 365 and rng.random() < 0.7:
+                rows["visits"].append(_visit(rng, cid, vin, "年回访", delivered + rng.randint(365, 372) * day))
+            if age <= 20:
+                submitted = delivered + rng.randint(0, 4) * day
+                rows["handover"].append({
+                    "vin": vin, "event": "新车交车", "event_date": delivered,
+                    "submitted_date": submitted if submitted <= today and rng.random() < 0.7 else None,
+                    "clerk": rng.choice(CLERKS),
+                })
+            for _ in range(rng.randint(0, 3)):
+                date_in = delivered + rng.randint(20, max(21, age)) * day
+                if date_in > today:
+                    continue
+                date_out = min(today, date_in + rng.randint(0, 3) * day)
+                order_no = f"WO{date_in:%y%m%d}{rng.randint(0, 9999):04d}"
+                rows["services"].append({
+                    "order_no": order_no, "vin": vin, "date_in": date_in, "date_out": date_out,
+                    "kind": rng.choice(("保养", "保养", "维修", "事故", "索赔")),
+                    "amount": float(rng.randrange(300, 20_000, 10)), "advisor": rng.choice(ADVISORS),
+                })
+                if (today - date_out).days >= 3 and rng.random() < 0.85:
+                    visit = _visit(rng, cid, vin, "3DC", date_out + rng.randint(3, 5) * day)
+                    visit["order_no"] = order_no
+                    rows["visits"].append(visit)
+                if (today - date_out).days <= 5:
+                    rows["handover"].append({
+                        "vin": vin, "event": "维修交车", "event_date": date_out,
+                        "submitted_date": date_out + day if rng.random() < 0.6 and date_out < today else None,
+                        "clerk": rng.choice(CLERKS),
+                    })
+
+    for n in range(1, max(2, customers // 12)):
+        owner = rng.choice(rows["vehicles"])
+        received = today - rng.randint(0, 90) * day
+        status = rng.choice(("待处理", "处理中", "已解决", "已关闭", "已关闭"))
+        rows["complaints"].append({
+            "complaint_id": f"TS{n:04d}", "received_date": received, "customer_id": owner["customer_id"],
+            "vin": owner["vin"], "channel": rng.choice(("电话", "来店", "网络", "信函", "厂家")),
+            "category": rng.choice(("服务质量", "维修技术", "配件供应", "配件价格", "产品质量", "新车销售")),
+            "severity": "重大" if rng.random() < 0.1 else "一般", "department": rng.choice(DEPARTMENTS),
+            "status": status, "due_date": received + rng.choice((3, 3, 5, 7)) * day,
+            "resolution": "已处理，客户认可" if status in ("已解决", "已关闭") else None,
+            "feedback_date": received + rng.randint(1, 6) * day if status in ("已解决", "已关闭") else None,
+            "satisfied": rng.choice(("是", "是", "否")) if status in ("已解决", "已关闭") else None,
+        })
+
+    _add_mistakes(rows, today)
+    return rows
+
+
+def _visit(rng: random.Random, cid: str, vin: str, kind: str, date: dt.date) -> dict:
+    reached = rng.random() < 0.85
+    visit = {"visit_date": date, "customer_id": cid, "vin": vin, "kind": kind, "staff": rng.choice(STAFF),
+             "result": "成功" if reached else "未接通"}
+    if reached:
+        for key in ("overall", "reliability", "responsiveness", "assurance", "empathy", "tangibles"):
+            visit[key] = rng.choice((10, 10, 9, 9, 8, 8, 7, 6, 5))
+        visit["needs_action"] = "是" if visit["overall"] <= 6 else "否"
+        if visit["needs_action"] == "是":
+            visit["comment"] = rng.choice(("等待时间太长", "洗车不干净", "价格解释不清楚", "休息区太吵"))
+    return visit
+
+
+def _add_mistakes(rows: dict[str, list[dict]], today: dt.date) -> None:
+    """The kinds of slips a real archive has, so 数据问题 has something to show."""
+    customers, vehicles = rows["customers"], rows["vehicles"]
+    customers[3]["birthday"] = "1985年13月2日"
+    customers[7]["phone"] = "138 0013 800"  # kept as text: not a problem, just untidy
+    customers.append(dict(customers[5], name=customers[5]["name"] + "（重复）"))  # duplicate customer id
+    vehicles[2]["insurance_due"] = "明年三月"
+    vehicles.append(dict(vehicles[4], vin="LSVDEMO0000000001", customer_id="C99999"))  # owner not in the archive
+    rows["visits"][0]["overall"] = 11
+    rows["visits"][1]["kind"] = "电话回访"
+    rows["services"][0]["date_out"] = "2026-02-30"
+    rows["complaints"][0]["status"] = "搁置"
+
+
+def build_demo(path: Path, today: dt.date, customers: int = 300, lang: str = "zh") -> Path:
+    return build_template(path, lang=lang, overwrite=True, rows=demo_rows(today, customers))
