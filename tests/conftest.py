@@ -1,0 +1,41 @@
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+from csxl.calendars.workdays import WorkCalendar
+from csxl.settings import Settings
+from csxl.workbook.reader import frames_from_records
+
+D = dt.date
+
+
+def frames(**records):
+    """Typed frames from inline records, converted exactly as the reader converts a workbook."""
+    built, problems = frames_from_records(records)
+    assert problems == [], problems
+    return built
+
+
+@pytest.fixture
+def settings():
+    return Settings()
+
+
+@pytest.fixture
+def calendar():
+    return WorkCalendar()
+
+
+@pytest.fixture
+def csxl_cmd():
+    return [sys.executable, "-m", "csxl"]
+
+
+@pytest.fixture
+def workbook(tmp_path) -> Path:
+    """A fresh workbook built by `csxl init`'s code."""
+    from csxl.workbook.template import build_template
+
+    return build_template(tmp_path / "台账.xlsx")
