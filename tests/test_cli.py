@@ -1,0 +1,116 @@
+"""The command line through its real entry point: exit codes and the exact lines users see."""
+
+import json
+import subprocess
+
+import pytest
+
+from csxl.workbook.template import build_template
+
+
+def run(cmd, *args, cwd=None):
+    return subprocess.run([*cmd, *map(str, args)], capture_output=True, text=True, cwd=cwd, env={"PATH": "/usr/bin:/bin", "CSXL_LANG": "zh"})
+
+
+ROWS = {
+    "customers": [
+        {"customer_id": "C001", "name": "张三", "phone": "13800138000"},
+        {"customer_id": "C002", "name": "李四", "phone": "13900139000", "birthday": "不是日期"},
+    ],
+    "vehicles": [{"vin": "LSVAB123456789012", "customer_id": "C001", "plate": "粤B12345", "model": "朗逸"}],
+}
+
+
+@pytest.mark.parametrize("command", ["", "init", "check", "refresh", "search", "demo"])
+def test_every_command_has_help(csxl_cmd, command):
+    result = run(csxl_cmd, *([command] if command else []), "--help")
+    assert result.returncode == 0
+    assert "Usage:" in result.stdout
+
+
+def test_init_creates_a_workbook_and_refuses_to_overwrite(csxl_cmd, tmp_path):
+    path = tmp_path / "新台账.xlsx"
+    first = run(csxl_cmd, "init", path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == f"已创建 {path}"
+    before = path.read_bytes()
+    second = run(csxl_cmd, "init", path)
+    assert second.returncode == 1
+    assert second.stderr.strip() == f"Error: 文件已存在，不会覆盖：{path}（请换一个文件名）"
+    assert path.read_bytes() == before
+
+
+def test_missing_workbook_is_one_line_not_a_traceback(csxl_cmd, tmp_path):
+    result = run(csxl_cmd, "refresh", tmp_path / "nope.xlsx")
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"Error: 找不到工作簿：{tmp_path / 'nope.xlsx'}"
+
+
+def test_not_a_workbook(csxl_cmd, tmp_path):
+    path = tmp_path / "fake.xlsx"
+    path.write_text("hello")
+    result = run(csxl_cmd, "check", path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"Error: 不是有效的 .xlsx 工作簿：{path}"
+
+
+def test_check_exits_0_when_clean_and_1_with_problems(csxl_cmd, tmp_path):
+    clean = build_template(tmp_path / "clean.xlsx", rows={"customers": ROWS["customers"][:1]})
+    result = run(csxl_cmd, "check", clean)
+    assert (result.returncode, result.stdout.strip()) == (0, "没有数据问题")
+    dirty = build_template(tmp_path / "dirty.xlsx", rows=ROWS)
+    result = run(csxl_cmd, "check", dirty)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == ["客户档案!3 [生日] «不是日期»: 无法识别的日期（可用 2026-01-04、2026/1/4、2026年1月4日）"]
+
+
+def test_check_json(csxl_cmd, tmp_path):
+    dirty = build_template(tmp_path / "dirty.xlsx", rows=ROWS)
+    result = run(csxl_cmd, "check", dirty, "--json")
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == [
+        {"sheet": "客户档案", "row": 3, "column": "生日", "value": "不是日期", "message": "无法识别的日期（可用 2026-01-04、2026/1/4、2026年1月4日）"}
+    ]
+
+
+def test_refresh_refuses_while_open_in_excel(csxl_cmd, tmp_path):
+    path = build_template(tmp_path / "b.xlsx", rows=ROWS)
+    (tmp_path / "~$b.xlsx").write_bytes(b"x")
+    result = run(csxl_cmd, "refresh", path, "--today", "2026-11-24")
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"Error: 工作簿正在 Excel/WPS 中打开，未做任何修改：{path}（请保存并关闭后重试，或在 Excel 中用客服助手按钮）"
+
+
+def test_refresh_reports_counts(csxl_cmd, tmp_path):
+    path = build_template(tmp_path / "b.xlsx", rows=ROWS)
+    result = run(csxl_cmd, "refresh", path, "--today", "2026-12-31")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{path}：2026-12-31 待办 2 项，数据问题 1 个")
+    assert "节日问候" in result.stdout
+
+
+def test_bad_today_is_a_usage_error(csxl_cmd, tmp_path):
+    path = build_template(tmp_path / "b.xlsx")
+    result = run(csxl_cmd, "refresh", path, "--today", "24/11/2026")
+    assert result.returncode == 2
+    assert "'24/11/2026' does not match the format '%Y-%m-%d'" in result.stderr
+
+
+@pytest.mark.parametrize("text", ["张三", "138001", "粤b123", "lsvab", "c001"])
+def test_search_by_name_phone_plate_vin_or_id(csxl_cmd, tmp_path, text):
+    path = build_template(tmp_path / "b.xlsx", rows=ROWS)
+    result = run(csxl_cmd, "search", path, text)
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == ["C001  张三  13800138000", "    粤B12345  LSVAB123456789012  朗逸"]
+
+
+def test_search_without_match(csxl_cmd, tmp_path):
+    path = build_template(tmp_path / "b.xlsx", rows=ROWS)
+    assert run(csxl_cmd, "search", path, "王五").stdout.strip() == "未找到"
+
+
+def test_demo_builds_and_refreshes_a_workbook(csxl_cmd, tmp_path):
+    result = run(csxl_cmd, "demo", "--dir", tmp_path / "d", "--today", "2026-11-24", "--customers", "60")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "d" / "演示台账.xlsx").exists()
+    assert "待办" in result.stdout and "数据问题" in result.stdout
