@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .frameops import is_in
+
 CUSTOMER_KEYS = ("customer_id", "name", "phone")
 VEHICLE_KEYS = ("plate", "vin")
 
@@ -21,5 +23,5 @@ def search_customers(customers: pd.DataFrame, vehicles: pd.DataFrame, text: str)
     if not text.strip():
         return []
     by_vehicle = set(vehicles.loc[_contains(vehicles, VEHICLE_KEYS, text), "customer_id"])
-    found = customers[_contains(customers, CUSTOMER_KEYS, text) | customers["customer_id"].isin(by_vehicle)]
+    found = customers[_contains(customers, CUSTOMER_KEYS, text) | is_in(customers["customer_id"], by_vehicle)]
     return [(person, vehicles[vehicles["customer_id"] == person["customer_id"]]) for _, person in found.iterrows()]

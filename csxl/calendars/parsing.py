@@ -24,7 +24,14 @@ def parse_dates(text: pd.Series, date1904: bool = False) -> tuple[pd.Series, pd.
     present = text.notna() & (text.str.strip() != "")
     if not present.any():
         return dates, present
-    parts = text[present].str.extract(_YMD)
+    # Fast path in C for what date cells and ISO text look like; the regex only sees the rest.
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        todo = present & dates.isna()
+        if not todo.any():
+            return dates, present & dates.isna()
+        dates[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce").astype("datetime64[s]")
+    todo = present & dates.isna()
+    parts = text[todo].str.extract(_YMD)
     ymd = parts.dropna()
     if len(ymd):
         dates[ymd.index] = pd.to_datetime(

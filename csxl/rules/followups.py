@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..frameops import is_in
 from ..i18n import t
 from ..settings import Settings
 from .items import days, empty_items, iso, make_items, stamp
@@ -17,8 +18,8 @@ def _open_window(due: pd.Series, today: pd.Timestamp, keep_days: int) -> pd.Seri
     return due.notna() & (due <= today) & (due >= today - days(keep_days))
 
 
-def _visited_vins(visits: pd.DataFrame, kind: str) -> set:
-    return set(visits.loc[visits["kind"] == kind, "vin"].dropna())
+def _visited_vins(visits: pd.DataFrame, kind: str) -> pd.Series:
+    return visits.loc[visits["kind"] == kind, "vin"]
 
 
 def delivery_followups(vehicles: pd.DataFrame, visits: pd.DataFrame, settings: Settings, today: dt.date) -> pd.DataFrame:
@@ -35,7 +36,7 @@ def delivery_followups(vehicles: pd.DataFrame, visits: pd.DataFrame, settings: S
     ]
     found = []
     for kind, visit_kind, due in plans:
-        show = _open_window(due, now, settings.followup_overdue_keep_days) & ~vehicles["vin"].isin(_visited_vins(visits, visit_kind))
+        show = _open_window(due, now, settings.followup_overdue_keep_days) & ~is_in(vehicles["vin"], _visited_vins(visits, visit_kind))
         rows = vehicles[show]
         if kind == "7DC回访":
             notes = [
@@ -59,10 +60,10 @@ def repair_followups(services: pd.DataFrame, visits: pd.DataFrame, settings: Set
     if candidates.empty:
         return empty_items()
     calls = visits.loc[visits["kind"] == "3DC", ["order_no", "vin", "visit_date"]]
-    by_order = candidates["order_no"].isin(set(calls["order_no"].dropna()))
+    by_order = is_in(candidates["order_no"], calls["order_no"])
     later_call = candidates[["order_no", "vin", "date_out"]].merge(calls[["vin", "visit_date"]], on="vin")
-    later_call = set(later_call.loc[later_call["visit_date"] >= later_call["date_out"], "order_no"])
-    open_ = candidates[~by_order & ~candidates["order_no"].isin(later_call)]
+    later_call = later_call.loc[later_call["visit_date"] >= later_call["date_out"], "order_no"]
+    open_ = candidates[~by_order & ~is_in(candidates["order_no"], later_call)]
     return make_items(
         kind="3DC回访",
         vin=open_["vin"],

@@ -120,8 +120,11 @@ class _SheetReader:
             values, bad = parse_dates(text, self.date1904)
             message, params = "bad_date", {}
         elif column.type in (ColumnType.NUMBER, ColumnType.SCORE):
-            cleaned = text.str.replace(r"[,，¥￥元\s]", "", regex=True)
-            values = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+            values = pd.to_numeric(text, errors="coerce").astype("float64")
+            retry = text.notna() & values.isna()  # "12,000元", "¥3500"
+            if retry.any():
+                cleaned = text[retry].str.replace(r"[,，¥￥元\s]", "", regex=True)
+                values[retry] = pd.to_numeric(cleaned, errors="coerce")
             if column.type is ColumnType.SCORE:
                 values = values.where((values >= 1) & (values <= 10) & (values == values.round()))
                 message = "bad_score"

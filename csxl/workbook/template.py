@@ -87,13 +87,15 @@ def _write_rows(ws, formats: _Formats, sheet: Sheet, rows: list[dict]) -> None:
                 ws.write_string(r, c, str(value))
 
 
-def build_template(path: Path, lang: str = "zh", overwrite: bool = False, rows: dict[str, list[dict]] | None = None) -> Path:
-    """A new workbook with every sheet; ``rows`` (per sheet key) fills input sheets, for the demo and tests."""
+def build_template(
+    path: Path, lang: str = "zh", overwrite: bool = False, rows: dict[str, list[dict]] | None = None, constant_memory: bool = False
+) -> Path:
+    """A new workbook with every sheet; ``rows`` (per sheet key) fills input sheets, for the demo, tests and benchmarks."""
     path = Path(path)
     if path.exists() and not overwrite:
         raise WorkbookExists(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory})
     book.set_properties({"title": "csxl 客服台账" if lang == "zh" else "csxl customer-service workbook", "created": _FIXED_TIMESTAMP})
     formats = _Formats(book)
     for sheet in SHEET_ORDER:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..frameops import is_in
 from ..i18n import t
 from ..problems import Problem
 from ..schema import SHEETS
@@ -36,8 +37,7 @@ def validate(frames: dict[str, pd.DataFrame], names: dict[str, str], lang: str) 
             targets = frames.get(ref.target_sheet)
             if targets is None or frame.empty:
                 continue
-            known = set(targets[ref.target_column].dropna())
-            dangling = frame[ref.column].notna() & ~frame[ref.column].isin(known)
+            dangling = frame[ref.column].notna() & ~is_in(frame[ref.column], targets[ref.target_column])
             column = sheet.column(ref.column)
             for row, value in zip(frame.loc[dangling, ROW], frame.loc[dangling, ref.column]):
                 problems.append(Problem(
