@@ -13,9 +13,10 @@ import click
 from tqdm import tqdm
 
 from . import clock, jobs
-from .console import due_summary, due_table, problem_lines, search_lines
-from .errors import CsxlError
-from .schema import INPUT_SHEETS, LANGS
+from .console import due_summary, due_table, problem_lines, remind_lines, search_lines, status_lines
+from .errors import CsxlError, WorkbookNotFound
+from .messages.config import MailConfig, load_config
+from .schema import CONFIG_SHEETS, INPUT_SHEETS, LANGS
 from .workbook.package import ensure_not_open
 from .workbook.template import build_template
 
@@ -51,7 +52,7 @@ class _SheetProgress:
     """A progress bar over the sheets being read (silent when not on a terminal)."""
 
     def __init__(self, label: str):
-        self.bar = tqdm(total=len(INPUT_SHEETS) + 2, desc=label, unit="表", leave=False, disable=None)
+        self.bar = tqdm(total=len(INPUT_SHEETS) + len(CONFIG_SHEETS), desc=label, unit="表", leave=False, disable=None)
 
     def __call__(self, sheet_name: str):
         self.bar.set_postfix_str(sheet_name)
@@ -65,6 +66,10 @@ class _SheetProgress:
 
 
 workbook_path = click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+config_option = click.option(
+    "--config", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+    help="邮件配置文件（默认：工作簿旁的 csxl.toml；没有则写入发件箱）/ mail config (TOML)",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -143,6 +148,79 @@ def search(path: Path, text: str):
 
 
 @cli.command()
+@workbook_path
+@_today_option
+@click.option("--send", is_flag=True, help="真正发送（默认只列出）/ really send (default: dry run)")
+@config_option
+@_friendly_errors
+def remind(path: Path, today, send: bool, config: Path | None):
+    """列出（或用 --send 发送）到期的生日、节日和到期提醒消息 / Due messages; dry run unless --send."""
+    _remind_and_report(path, _resolve_today(today), send, load_config(path, config))
+
+
+def _remind_and_report(path: Path, today: dt.date, send: bool, config) -> jobs.RemindResult:
+    stop = _stop_on_signals() if send else (lambda: False)
+    result = jobs.remind(path, today, send=send, config=config, should_stop=stop)
+    for line in remind_lines(result, CLI_LANG, where=config.outbox or path.parent / jobs.OUTBOX_FOLDER):
+        click.echo(line)
+    return result
+
+
+def _stop_on_signals():
+    """Ctrl-C / SIGTERM finish the message being sent, record it, then stop."""
+    import signal
+    import threading
+
+    requested = threading.Event()
+
+    def handler(signum, _frame):
+        requested.set()
+        click.echo("收到停止信号，发完当前一封后停止" if CLI_LANG == "zh" else "stopping after the current message", err=True)
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+    return requested.is_set
+
+
+@cli.command()
+@workbook_path
+@config_option
+@click.option("--poll", type=click.FloatRange(1, 3600), default=30, show_default=True, help="检查间隔秒数 / seconds between checks")
+@_friendly_errors
+def run(path: Path, config: Path | None, poll: float):
+    """常驻运行：每天按设置的时间补发、发送并刷新 / The scheduler (runs until stopped)."""
+    from .logs import setup_logging
+    from .scheduler import run_forever
+
+    if not path.exists():
+        raise WorkbookNotFound(path)
+    log_file = setup_logging(path)
+    click.echo(f"日志：{log_file}" if CLI_LANG == "zh" else f"log: {log_file}")
+    run_forever(path, load_config(path, config), poll_seconds=poll, echo=click.echo)
+
+
+@cli.command()
+@workbook_path
+@_friendly_errors
+def status(path: Path):
+    """上次运行、各状态消息数和下次运行时间 / Last run, messages by state, next run."""
+    for line in status_lines(path, CLI_LANG):
+        click.echo(line)
+
+
+def _clear_previous_demo(path: Path) -> None:
+    """A new demo starts with an empty journal and outbox (only inside the demo's own folder)."""
+    import shutil
+
+    from .messages.journal import journal_path
+
+    for leftover in (journal_path(path), journal_path(path).with_name(journal_path(path).name + "-wal"),
+                     journal_path(path).with_name(journal_path(path).name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(path.parent / jobs.OUTBOX_FOLDER, ignore_errors=True)
+
+
+@cli.command()
 @click.option("--dir", "folder", type=click.Path(path_type=Path, file_okay=False), default=Path("csxl-demo"), show_default=True,
               help="演示文件夹 / folder for the demo workbook and its outbox")
 @click.option("--customers", type=click.IntRange(10, 200_000), default=300, show_default=True, help="客户数 / number of customers")
@@ -157,8 +235,10 @@ def demo(folder: Path, customers: int, today):
     path = folder / DEMO_WORKBOOK
     if path.exists():
         ensure_not_open(path)
+    _clear_previous_demo(path)
     build_demo(path, day, customers)
     click.echo(f"已生成演示台账 {path}（{customers} 位客户）" if CLI_LANG == "zh" else f"built demo workbook {path} ({customers} customers)")
+    _remind_and_report(path, day, send=True, config=MailConfig())
     result = _refresh_and_report(path, day)
     for line in due_table(result.due, result.book.lang, limit=10):
         click.echo("  " + line)

@@ -32,3 +32,11 @@ class WorkbookChanged(CsxlError):
 
 class BadSetting(CsxlError):
     """A value on the 设置 sheet or in the config file is not usable."""
+
+
+class BadMailConfig(CsxlError):
+    """The mail configuration file cannot be used."""
+
+
+class MissingPassword(CsxlError):
+    """SMTP needs a password (or authorisation code) and none is in the keyring or environment."""

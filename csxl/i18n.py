@@ -26,6 +26,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "{year} 年的法定调休安排尚未收录：按周末和法定节假日计算工作日。请在「工作日调整」表补充官方调休。",
         "en": "official working-day adjustments for {year} are not known: counting weekends and statutory holidays only. Add them on the workday adjustments sheet.",
     },
+    "bad_template": {"zh": "模板有误（{detail}），已改用默认模板。可用占位符：{allowed}", "en": "template error ({detail}); the default is used. Placeholders: {allowed}"},
     # errors (keyed by exception class)
     "WorkbookNotFound": {"zh": "找不到工作簿：{path}", "en": "workbook not found: {path}"},
     "WorkbookExists": {"zh": "文件已存在，不会覆盖：{path}（请换一个文件名）", "en": "file exists and will not be overwritten: {path} (choose another name)"},
@@ -39,6 +40,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "the workbook was saved by someone else after it was read; nothing was written: {path} (run again)",
     },
     "BadSetting": {"zh": "设置有误：{path}", "en": "bad setting: {path}"},
+    "BadMailConfig": {"zh": "邮件配置有误：{path}", "en": "bad mail configuration: {path}"},
+    "MissingPassword": {
+        "zh": "没有找到邮箱 {path} 的密码或授权码：请设置环境变量 CSXL_SMTP_PASSWORD，或运行 python -m keyring set csxl {path}",
+        "en": "no password for {path}: set CSXL_SMTP_PASSWORD, or run python -m keyring set csxl {path}",
+    },
     # due-item notes
     "note_delivery": {"zh": "提车 {date}", "en": "delivered {date}"},
     "note_invoice": {"zh": "二级网点，开票 {date}", "en": "second-level outlet, invoiced {date}"},

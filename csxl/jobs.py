@@ -10,13 +10,22 @@ import pandas as pd
 
 from .calendars.workdays import WorkCalendar
 from .i18n import t
+from .messages.config import MailConfig
+from .messages.channels import channel_for
+from .messages.dispatch import deliver_all, resolve_pending
+from .messages.journal import Journal, journal_path
+from .messages.plan import Decision, catch_up_days, plan_messages
+from .messages.sent_log import sent_log_frame
+from .messages.templates import TemplateBook
 from .problems import Problem, problems_frame
-from .rules import due_today
-from .schema import DUE, PROBLEMS
+from .rules import due_today, message_items
+from .schema import DUE, PROBLEMS, SENT_LOG
 from .search import search_customers
 from .workbook.package import ensure_not_open
 from .workbook.reader import Book, read_book
 from .workbook.writer import write_generated
+
+OUTBOX_FOLDER = "outbox"
 
 
 @dataclass
@@ -26,29 +35,88 @@ class DueResult:
     problems: list[Problem]
 
 
-def compute_due(book: Book, today: dt.date) -> DueResult:
+def _templates(book: Book) -> TemplateBook:
+    return TemplateBook(book.lang, book.frames["templates"], book.sheet_name("templates"))
+
+
+def compute_due(book: Book, today: dt.date, sent: pd.DataFrame | None = None) -> DueResult:
     calendar = WorkCalendar(book.workday_adjustments)
-    due = due_today(book.frames, book.settings, today, calendar)
-    problems = list(book.problems)
+    due = due_today(book.frames, book.settings, today, calendar, sent)
+    problems = list(book.problems) + _templates(book).problems
     for year in sorted(calendar.fallback_years):
         problems.append(Problem(book.sheet_name("workday_adjustments"), None, None, None, t("calendar_fallback", book.lang, year=year)))
     return DueResult(book, due, problems)
 
 
 def check(path: Path, today: dt.date, progress=None) -> DueResult:
-    return compute_due(read_book(path, progress), today)
+    return compute_due(read_book(path, progress), today, _sent_messages(path))
+
+
+def _sent_messages(path: Path) -> pd.DataFrame | None:
+    if not journal_path(path).exists():
+        return None
+    with Journal.beside(path) as journal:
+        return journal.sent_frame()
 
 
 def refresh(path: Path, today: dt.date, progress=None) -> tuple[DueResult, Path]:
     """Recompute and write the generated tabs; returns the result and the backup's path."""
     ensure_not_open(Path(path))  # refuse before doing any work
     result = check(path, today, progress)
-    backup = write_generated(
-        result.book.package,
-        {DUE: result.due, PROBLEMS: problems_frame(result.problems)},
-        result.book.lang,
-    )
+    generated = {DUE: result.due, PROBLEMS: problems_frame(result.problems)}
+    if journal_path(path).exists():
+        with Journal.beside(path) as journal:
+            generated[SENT_LOG] = sent_log_frame(journal.frame(), result.book.lang)
+    backup = write_generated(result.book.package, generated, result.book.lang)
     return result, backup
+
+
+@dataclass
+class RemindResult:
+    book: Book
+    days: list[dt.date]
+    decisions: list[Decision]
+    channel: str
+    counts: dict | None = None  # None for a dry run
+    recovered: int = 0
+
+
+def remind(
+    path: Path,
+    today: dt.date,
+    send: bool = False,
+    config: MailConfig | None = None,
+    should_stop=lambda: False,
+    sleep=None,
+    progress=None,
+) -> RemindResult:
+    """Plan the messages due since the last run and, with ``send``, send them exactly once."""
+    import time
+
+    book = read_book(path)
+    config = config or MailConfig()
+    settings = book.settings
+    channel = channel_for(config, Path(path).parent / OUTBOX_FOLDER)
+    with Journal.beside(path) as journal:
+        recovered = resolve_pending(journal, channel) if send else 0
+        days = catch_up_days(journal.last_completed_day(), journal.oldest_open_day(), today, settings.catch_up_max_days)
+        sent = journal.sent_frame()
+        per_day = [message_items(book.frames, settings, day, sent).assign(first_due=day) for day in days]
+        items = pd.concat(per_day, ignore_index=True)
+        decisions = plan_messages(items, _templates(book), settings, today, journal.states())
+        result = RemindResult(book, days, decisions, channel.name, recovered=recovered)
+        if not send:
+            return result
+        run = journal.start_run(today)
+        counts = deliver_all(
+            decisions, journal, channel, settings.sender_name, config.sender,
+            retries=config.retries, backoff_seconds=config.backoff_seconds,
+            should_stop=should_stop, sleep=sleep or time.sleep, progress=progress,
+        )
+        if not counts.get("stopped"):
+            journal.finish_run(run, counts.get("sent", 0), counts.get("failed", 0), counts.get("skipped", 0))
+        result.counts = dict(counts)
+        return result
 
 
 def search(path: Path, text: str):

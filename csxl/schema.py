@@ -307,9 +307,48 @@ PROBLEMS = Sheet(
     generated=True,
 )
 
+MESSAGE_KINDS = _choices(
+    ("生日关怀", "birthday greeting"), ("节日问候", "holiday greeting"), ("保养提醒", "maintenance reminder"),
+    ("年审提醒", "inspection reminder"), ("续保提醒", "insurance reminder"), ("车船税提醒", "vehicle tax reminder"),
+)
+GREETING_HOLIDAYS = _choices(
+    ("元旦", "new year"), ("春节", "spring festival"), ("情人节", "valentine's day"),
+    ("劳动节", "labour day"), ("中秋节", "mid-autumn festival"), ("国庆节", "national day"),
+)
+SEND_STATES = _choices(("待发送", "pending"), ("已发送", "sent"), ("失败", "failed"), ("跳过", "skipped"))
+
+TEMPLATES = Sheet(
+    "templates", "消息模板", "Message templates",
+    (
+        Column("kind", "事项类型", T.CHOICE, required=True, choices=MESSAGE_KINDS, width=14),
+        Column("holiday", "节日", T.CHOICE, choices=GREETING_HOLIDAYS, width=10,
+               help_zh="只用于节日问候：留空表示所有节日通用"),
+        Column("subject", "主题", required=True, width=36),
+        Column("body", "正文", required=True, width=80,
+               help_zh="可用占位符：{{姓名}} {{称呼}} {{车牌号}} {{车型}} {{到期日期}} {{节日}} {{日期}} {{门店}}"),
+    ),
+)
+
+SENT_LOG = Sheet(
+    "sent_log", "发送记录", "Sent log",
+    (
+        Column("updated_at", "时间", width=18),
+        Column("customer_id", "客户编号", width=12),
+        Column("vin", "车架号", width=20),
+        Column("kind", "事项类型", T.CHOICE, choices=MESSAGE_KINDS, width=12),
+        _date("occasion", "场合日期"),
+        Column("channel", "渠道", width=8),
+        Column("state", "状态", T.CHOICE, choices=SEND_STATES, width=8),
+        Column("reason", "原因", width=30),
+        Column("subject", "主题", width=36),
+        Column("attempts", "尝试次数", T.NUMBER, width=8),
+    ),
+    generated=True,
+)
+
 INPUT_SHEETS = (CUSTOMERS, VEHICLES, SERVICES, VISITS, COMPLAINTS, HANDOVER)
-CONFIG_SHEETS = (SETTINGS, WORKDAY_ADJUSTMENTS)
-GENERATED_SHEETS = (DUE, PROBLEMS)
+CONFIG_SHEETS = (SETTINGS, WORKDAY_ADJUSTMENTS, TEMPLATES)
+GENERATED_SHEETS = (DUE, PROBLEMS, SENT_LOG)
 SHEETS = {s.key: s for s in (*INPUT_SHEETS, *CONFIG_SHEETS, *GENERATED_SHEETS)}
 
 LANGS = ("zh", "en")

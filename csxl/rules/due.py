@@ -38,17 +38,36 @@ def due_items(
         overdue_handovers(frames["handover"], settings, today, calendar),
         overdue_complaints(frames["complaints"], settings, today),
     ]
-    items = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else empty_items()
-    return _with_details(items, customers, vehicles, today)
+    return _with_details(_concat(parts), customers, vehicles, today)
+
+
+def message_items(
+    frames: dict[str, pd.DataFrame], settings: Settings, today: dt.date, sent: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Only the items a message is sent for (greetings and reminders), with details."""
+    customers, vehicles, visits = frames["customers"], frames["vehicles"], frames["visits"]
+    parts = [
+        birthday_greetings(customers, visits, sent, settings, today),
+        holiday_greetings(customers, visits, sent, settings, today),
+        renewal_reminders(vehicles, sent, settings, today),
+    ]
+    return _with_details(_concat(parts), customers, vehicles, today)
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    found = [p for p in parts if not p.empty]
+    return pd.concat(found, ignore_index=True) if found else empty_items()
 
 
 def _with_details(items: pd.DataFrame, customers: pd.DataFrame, vehicles: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     owners = vehicles.set_index("vin")["customer_id"]
     items["customer_id"] = items["customer_id"].fillna(items["vin"].map(owners)).astype("string")
     people = customers.set_index("customer_id")
-    for column in ("name", "phone", "email", "opt_out", "opt_out_greetings"):
+    for column in ("name", "gender", "phone", "email", "opt_out", "opt_out_greetings"):
         items[column] = items["customer_id"].map(people[column])
-    items["plate"] = items["vin"].map(vehicles.set_index("vin")["plate"])
+    cars = vehicles.set_index("vin")
+    items["plate"] = items["vin"].map(cars["plate"])
+    items["model"] = items["vin"].map(cars["model"])
     items["days_overdue"] = (stamp(today) - items["due_date"]).dt.days.clip(lower=0).astype("int64")
     items["_order"] = items["kind"].map(_KIND_ORDER)
     items = items.sort_values(["days_overdue", "due_date", "_order", "customer_id"], ascending=[False, True, True, True], kind="stable")

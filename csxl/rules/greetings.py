@@ -32,6 +32,7 @@ def holiday_greetings(
         items = make_items(
             customer_id=customers["customer_id"].to_numpy(),
             kind="节日问候",
+            holiday=name,
             due_date=pd.Timestamp(greeting_day),
             occasion=pd.Timestamp(day),
             expires=pd.Timestamp(day),

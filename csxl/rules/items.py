@@ -9,7 +9,7 @@ import pandas as pd
 # kind, who and what it is about, the date it should be done by, and for
 # messages the occasion (birthday, holiday, expiry date) and the last day a
 # message still makes sense.
-ITEM_COLUMNS = ["kind", "customer_id", "vin", "due_date", "occasion", "expires", "note"]
+ITEM_COLUMNS = ["kind", "customer_id", "vin", "due_date", "occasion", "expires", "note", "holiday"]
 
 # What the send journal hands the rules: messages already sent.
 SENT_COLUMNS = ["customer_id", "vin", "kind", "occasion"]
@@ -34,7 +34,7 @@ def make_items(**columns) -> pd.DataFrame:
     frame = frame[ITEM_COLUMNS]
     for c in ("due_date", "occasion", "expires"):
         frame[c] = pd.to_datetime(frame[c]).astype("datetime64[s]")
-    for c in ("kind", "customer_id", "vin", "note"):
+    for c in ("kind", "customer_id", "vin", "note", "holiday"):
         frame[c] = frame[c].astype("string")
     return frame.reset_index(drop=True)
 

@@ -20,7 +20,7 @@ import pandas as pd
 from ..calendars.parsing import parse_dates
 from ..i18n import t
 from ..problems import Problem
-from ..schema import CONFIG_SHEETS, INPUT_SHEETS, SETTINGS, WORKDAY_ADJUSTMENTS, Column, ColumnType, Sheet
+from ..schema import CONFIG_SHEETS, INPUT_SHEETS, SETTINGS, Column, ColumnType, Sheet
 from ..settings import Settings, parse_settings
 from .package import Package
 from .validate import validate
@@ -186,7 +186,7 @@ def read_book(path: Path, progress=None) -> Book:
     settings = Settings()
     lang = settings.lang
 
-    for sheet in (SETTINGS, WORKDAY_ADJUSTMENTS, *INPUT_SHEETS):
+    for sheet in (*CONFIG_SHEETS, *INPUT_SHEETS):  # settings first: they name the language
         if progress:
             progress(sheet.zh)
         entry = find_sheet(package, sheet)

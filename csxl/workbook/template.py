@@ -8,7 +8,8 @@ from pathlib import Path
 import xlsxwriter
 
 from ..errors import WorkbookExists
-from ..schema import CONFIG_SHEETS, GENERATED_SHEETS, INPUT_SHEETS, SETTINGS, ColumnType, Sheet
+from ..messages.templates import default_rows
+from ..schema import CONFIG_SHEETS, GENERATED_SHEETS, INPUT_SHEETS, SETTINGS, TEMPLATES, ColumnType, Sheet
 from ..settings import Settings
 
 LAST_ROW = 1_048_575  # zero-based index of Excel's last row
@@ -29,13 +30,16 @@ class _Formats:
         self.text = book.add_format({"num_format": "@"})
         self.date = book.add_format({"num_format": "yyyy-mm-dd"})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self.text_wrap = book.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
 
 
-def _column_format(formats: _Formats, kind: ColumnType):
+def _column_format(formats: _Formats, kind: ColumnType, width: int):
     if kind is ColumnType.DATE:
         return formats.date
     if kind in (ColumnType.NUMBER, ColumnType.SCORE):
         return None
+    if width >= 60:
+        return formats.text_wrap
     return formats.text  # ids and phone numbers stay text when typed in Excel
 
 
@@ -45,7 +49,7 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: _Formats, sheet: Sheet, lan
     for index, column in enumerate(sheet.columns):
         header_format = formats.generated if sheet.generated else formats.required if column.required else formats.header
         ws.write_string(0, index, column.header(lang), header_format)
-        ws.set_column(index, index, column.width, None if sheet.generated else _column_format(formats, column.type))
+        ws.set_column(index, index, column.width, None if sheet.generated else _column_format(formats, column.type, column.width))
         if column.help_zh and lang == "zh":
             ws.write_comment(0, index, column.help_zh)
         if column.choices and not sheet.generated:
@@ -102,6 +106,8 @@ def build_template(
         ws = _write_sheet(book, formats, sheet, lang)
         if sheet is SETTINGS:
             _fill_settings(ws, formats, lang)
+        elif sheet is TEMPLATES:
+            _write_rows(ws, formats, sheet, (rows or {}).get(sheet.key, default_rows(lang)))
         elif rows and sheet.key in rows:
             _write_rows(ws, formats, sheet, rows[sheet.key])
     book.close()

@@ -1,0 +1,42 @@
+"""Logging for the unattended scheduler: a rotating file beside the workbook, with no PII in it."""
+
+from __future__ import annotations
+
+import logging
+import re
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_PHONE = re.compile(r"(?<!\d)(\+?\d[\d -]{5,}\d)(?!\d)")
+
+
+def redact(text: str) -> str:
+    """Mask e-mail addresses and phone-like digit runs (dates and ids are shorter or shaped otherwise)."""
+    text = _EMAIL.sub("[email]", text)
+    return _PHONE.sub(lambda m: "[phone]" if sum(c.isdigit() for c in m.group(1)) >= 7 else m.group(1), text)
+
+
+class RedactingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def log_path(workbook: Path) -> Path:
+    return Path(workbook).with_name("csxl.log")
+
+
+def setup_logging(workbook: Path, to_stderr: bool = True) -> Path:
+    path = log_path(workbook)
+    formatter = RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    root = logging.getLogger("csxl")
+    root.setLevel(logging.INFO)
+    root.handlers.clear()
+    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(formatter)
+    root.addHandler(handler)
+    if to_stderr:
+        console = logging.StreamHandler()
+        console.setFormatter(formatter)
+        root.addHandler(console)
+    return path

@@ -1,0 +1,191 @@
+"""The send journal: one row per message, keyed by (customer, vehicle, kind, occasion).
+
+A real SQLite file beside the workbook, in WAL mode with full sync, so that a
+row written before a send survives a crash.  States: pending (written just
+before the send) → sent | failed | skipped.  ``sent`` is final; nothing is ever
+sent for a key that is already sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .. import clock
+
+PENDING, SENT, FAILED, SKIPPED = "pending", "sent", "failed", "skipped"
+STATES = (PENDING, SENT, FAILED, SKIPPED)
+STATE_LABELS = {PENDING: "待发送", SENT: "已发送", FAILED: "失败", SKIPPED: "跳过"}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    key TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    vin TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL,
+    occasion TEXT NOT NULL,
+    first_due TEXT NOT NULL,
+    channel TEXT,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed', 'skipped')),
+    reason TEXT,
+    subject TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    sent_at TEXT
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    today TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    sent INTEGER,
+    failed INTEGER,
+    skipped INTEGER
+);
+"""
+
+
+def message_key(customer_id: str, vin: str | None, kind: str, occasion: dt.date) -> str:
+    return f"{customer_id}|{vin or ''}|{kind}|{occasion.isoformat()}"
+
+
+def journal_path(workbook: Path) -> Path:
+    workbook = Path(workbook)
+    return workbook.with_name(workbook.stem + ".journal.sqlite")
+
+
+@dataclass(frozen=True)
+class Run:
+    today: dt.date
+    started_at: str
+    finished_at: str | None
+    sent: int | None
+    failed: int | None
+    skipped: int | None
+
+
+class Journal:
+    def __init__(self, path: Path, now=clock.now):
+        self.path = Path(path)
+        self._now = now
+        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+
+    @classmethod
+    def beside(cls, workbook: Path, now=clock.now) -> Journal:
+        return cls(journal_path(workbook), now)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _stamp(self) -> str:
+        return self._now().isoformat(timespec="seconds")
+
+    # messages ------------------------------------------------------------
+    def state(self, key: str) -> tuple[str, str | None] | None:
+        row = self._db.execute("SELECT state, reason FROM messages WHERE key = ?", (key,)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def states(self) -> dict[str, tuple[str, str | None]]:
+        return {k: (s, r) for k, s, r in self._db.execute("SELECT key, state, reason FROM messages")}
+
+    def _upsert(self, key: str, fields: dict, state: str, reason: str | None, attempt: bool = False, sent: bool = False) -> None:
+        now = self._stamp()
+        self._db.execute(
+            """
+            INSERT INTO messages (key, customer_id, vin, kind, occasion, first_due, channel, state, reason, subject, attempts, created_at, updated_at, sent_at)
+            VALUES (:key, :customer_id, :vin, :kind, :occasion, :first_due, :channel, :state, :reason, :subject, :attempts, :now, :now, :sent_at)
+            ON CONFLICT(key) DO UPDATE SET
+                state = excluded.state, reason = excluded.reason, updated_at = excluded.updated_at,
+                channel = COALESCE(excluded.channel, messages.channel),
+                subject = COALESCE(excluded.subject, messages.subject),
+                attempts = messages.attempts + excluded.attempts,
+                sent_at = COALESCE(excluded.sent_at, messages.sent_at)
+            WHERE messages.state != 'sent'
+            """,
+            {
+                "key": key, "customer_id": fields.get("customer_id", ""), "vin": fields.get("vin") or "",
+                "kind": fields.get("kind", ""), "occasion": fields.get("occasion", ""), "first_due": fields.get("first_due", ""),
+                "channel": fields.get("channel"),
+                "state": state, "reason": reason, "subject": fields.get("subject"), "attempts": 1 if attempt else 0,
+                "now": now, "sent_at": now if sent else None,
+            },
+        )
+
+    def mark_pending(self, key: str, fields: dict) -> None:
+        self._upsert(key, fields, PENDING, None, attempt=True)
+
+    def mark_sent(self, key: str, fields: dict | None = None) -> None:
+        self._upsert(key, fields or {}, SENT, None, sent=True)
+
+    def mark_failed(self, key: str, reason: str, fields: dict | None = None) -> None:
+        self._upsert(key, fields or {}, FAILED, reason)
+
+    def mark_skipped(self, key: str, reason: str, fields: dict) -> None:
+        self._upsert(key, fields, SKIPPED, reason)
+
+    def oldest_open_day(self) -> dt.date | None:
+        """The first day on which a message that is still neither sent nor finally skipped came due."""
+        row = self._db.execute(
+            "SELECT MIN(first_due) FROM messages WHERE state IN ('pending', 'failed') OR (state = 'skipped' AND reason != 'expired')"
+        ).fetchone()
+        return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
+    def pending_keys(self) -> list[str]:
+        return [k for (k,) in self._db.execute("SELECT key FROM messages WHERE state = 'pending'")]
+
+    def counts(self) -> dict[str, int]:
+        found = dict(self._db.execute("SELECT state, COUNT(*) FROM messages GROUP BY state").fetchall())
+        return {state: found.get(state, 0) for state in STATES}
+
+    def frame(self) -> pd.DataFrame:
+        frame = pd.read_sql_query(
+            "SELECT updated_at, customer_id, vin, kind, occasion, channel, state, reason, subject, attempts "
+            "FROM messages ORDER BY updated_at DESC, key",
+            self._db,
+        )
+        frame["occasion"] = pd.to_datetime(frame["occasion"])
+        frame["vin"] = frame["vin"].replace("", None)
+        return frame
+
+    def sent_frame(self) -> pd.DataFrame:
+        """The messages already sent, in the shape the rules take (`rules.items.SENT_COLUMNS`)."""
+        frame = pd.read_sql_query("SELECT customer_id, vin, kind, occasion FROM messages WHERE state = 'sent'", self._db)
+        frame = frame.astype({"customer_id": "string", "vin": "string", "kind": "string"})
+        frame["vin"] = frame["vin"].replace("", pd.NA)
+        frame["occasion"] = pd.to_datetime(frame["occasion"]).astype("datetime64[s]")
+        return frame
+
+    # runs ----------------------------------------------------------------
+    def start_run(self, today: dt.date) -> int:
+        cursor = self._db.execute("INSERT INTO runs (today, started_at) VALUES (?, ?)", (today.isoformat(), self._stamp()))
+        return cursor.lastrowid
+
+    def finish_run(self, run_id: int, sent: int, failed: int, skipped: int) -> None:
+        self._db.execute(
+            "UPDATE runs SET finished_at = ?, sent = ?, failed = ?, skipped = ? WHERE id = ?",
+            (self._stamp(), sent, failed, skipped, run_id),
+        )
+
+    def last_completed_day(self) -> dt.date | None:
+        row = self._db.execute("SELECT MAX(today) FROM runs WHERE finished_at IS NOT NULL").fetchone()
+        return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
+    def last_run(self) -> Run | None:
+        row = self._db.execute(
+            "SELECT today, started_at, finished_at, sent, failed, skipped FROM runs ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else Run(dt.date.fromisoformat(row[0]), *row[1:])

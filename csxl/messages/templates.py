@@ -1,0 +1,105 @@
+"""Message templates: defaults per kind and language, the 消息模板 sheet's overrides, rendering.
+
+Templates are Jinja2, sandboxed, with Chinese placeholders (``{{姓名}}``) or their
+English twins (``{{name}}``).  A template naming an unknown placeholder, or
+failing to parse, is a data problem and the built-in default is used instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..i18n import t
+from ..problems import Problem
+from ..schema import TEMPLATES
+
+# placeholder (Chinese) → its English twin
+PLACEHOLDERS = {
+    "姓名": "name", "称呼": "salutation", "车牌号": "plate", "车型": "model", "到期日期": "due_date",
+    "节日": "holiday", "日期": "date", "门店": "branch",
+}
+
+_SIGN = {"zh": "\n\n{{门店}}客服中心", "en": "\n\n{{branch}} customer service"}
+DEFAULTS: dict[str, dict[tuple[str, str | None], tuple[str, str]]] = {
+    "zh": {
+        ("生日关怀", None): ("{{门店}}祝您生日快乐", "尊敬的{{称呼}}：\n\n{{日期}}是您的生日，{{门店}}全体员工祝您生日快乐、阖家幸福！"),
+        ("节日问候", None): ("{{门店}}祝您{{节日}}快乐", "尊敬的{{称呼}}：\n\n{{节日}}将至，{{门店}}祝您和家人节日快乐，出行平安！"),
+        ("节日问候", "春节"): ("{{门店}}给您拜年了", "尊敬的{{称呼}}：\n\n新春将至，{{门店}}恭祝您新春快乐、万事如意！春节期间用车如需帮助，请随时联系我们。"),
+        ("节日问候", "中秋节"): ("{{门店}}祝您中秋快乐", "尊敬的{{称呼}}：\n\n月圆人团圆，{{门店}}祝您中秋快乐，阖家安康！"),
+        ("保养提醒", None): ("保养提醒：{{车牌号}}", "尊敬的{{称呼}}：\n\n您的爱车（{{车牌号}} {{车型}}）下次保养日期为 {{到期日期}}，请提前预约到店保养。"),
+        ("年审提醒", None): ("年审提醒：{{车牌号}}", "尊敬的{{称呼}}：\n\n您的爱车（{{车牌号}}）年审将于 {{到期日期}} 到期，请及时安排检验。"),
+        ("续保提醒", None): ("续保提醒：{{车牌号}}", "尊敬的{{称呼}}：\n\n您的爱车（{{车牌号}}）车险将于 {{到期日期}} 到期，请及时续保，我们可为您办理续保。"),
+        ("车船税提醒", None): ("车船税提醒：{{车牌号}}", "尊敬的{{称呼}}：\n\n您的爱车（{{车牌号}}）车船税将于 {{到期日期}} 到期，请按时缴纳。"),
+    },
+    "en": {
+        ("生日关怀", None): ("Happy birthday from {{branch}}", "Dear {{name}},\n\nHappy birthday on {{date}}! Everyone at {{branch}} wishes you a wonderful year."),
+        ("节日问候", None): ("Season's greetings: {{holiday}}", "Dear {{name}},\n\n{{branch}} wishes you and your family a happy {{holiday}} and safe travels."),
+        ("保养提醒", None): ("Maintenance due: {{plate}}", "Dear {{name}},\n\nYour {{model}} ({{plate}}) is due for maintenance on {{due_date}}. Please book a visit."),
+        ("年审提醒", None): ("Inspection due: {{plate}}", "Dear {{name}},\n\nThe annual inspection of {{plate}} is due on {{due_date}}."),
+        ("续保提醒", None): ("Insurance renewal: {{plate}}", "Dear {{name}},\n\nThe insurance of {{plate}} expires on {{due_date}}. We can renew it for you."),
+        ("车船税提醒", None): ("Vehicle tax due: {{plate}}", "Dear {{name}},\n\nThe vehicle tax of {{plate}} is due on {{due_date}}."),
+    },
+}
+
+_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+_ALLOWED = set(PLACEHOLDERS) | set(PLACEHOLDERS.values())
+
+
+@dataclass(frozen=True)
+class Template:
+    subject: str
+    body: str
+
+
+def default_rows(lang: str) -> list[dict]:
+    """The 消息模板 rows ``init`` writes."""
+    return [
+        {"kind": kind, "holiday": holiday, "subject": subject, "body": body + _SIGN[lang]}
+        for (kind, holiday), (subject, body) in DEFAULTS[lang].items()
+    ]
+
+
+def _problem_with(source: str) -> str | None:
+    try:
+        unknown = meta.find_undeclared_variables(_ENV.parse(source)) - _ALLOWED
+    except TemplateSyntaxError as exc:
+        return f"{exc.message}"
+    return ", ".join(sorted(unknown)) or None
+
+
+class TemplateBook:
+    """The template for each (kind, holiday): the sheet's when usable, else the default."""
+
+    def __init__(self, lang: str, rows: pd.DataFrame | None = None, sheet_name: str = TEMPLATES.zh):
+        self.lang = lang
+        self.problems: list[Problem] = []
+        self._templates = {key: Template(s, b + _SIGN[lang]) for key, (s, b) in DEFAULTS[lang].items()}
+        if rows is None:
+            return
+        for _, row in rows.iterrows():
+            holiday = None if pd.isna(row["holiday"]) else row["holiday"]
+            broken = False
+            for key in ("subject", "body"):
+                trouble = _problem_with(row[key])
+                if trouble:
+                    broken = True
+                    self.problems.append(Problem(
+                        sheet_name, int(row["_row"]), TEMPLATES.column(key).header(lang), row[key],
+                        t("bad_template", lang, detail=trouble, allowed=" ".join("{{%s}}" % p for p in PLACEHOLDERS)),
+                    ))
+            if not broken:
+                self._templates[(row["kind"], holiday)] = Template(row["subject"], row["body"])
+
+    def template(self, kind: str, holiday: str | None = None) -> Template:
+        return self._templates.get((kind, holiday)) or self._templates[(kind, None)]
+
+    def render(self, kind: str, holiday: str | None, values: dict[str, str]) -> tuple[str, str]:
+        """(subject, body); ``values`` keyed by the Chinese placeholders."""
+        context = {**values, **{PLACEHOLDERS[k]: v for k, v in values.items() if k in PLACEHOLDERS}}
+        template = self.template(kind, holiday)
+        subject = _ENV.from_string(template.subject).render(context)
+        return " ".join(subject.split()), _ENV.from_string(template.body).render(context)

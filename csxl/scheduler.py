@@ -1,0 +1,117 @@
+"""`csxl run`: the unattended daily job on a shared PC, on `schedule`.
+
+Every day at the 设置 send time: catch up and send what came due since the
+last run, then refresh the generated tabs unless the workbook is open in
+Excel.  Each job is wrapped so a failure is logged and the loop lives on
+(`schedule` itself never catches a job's exception).  SIGINT/SIGTERM stop
+the loop after the message being sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import schedule
+
+from . import clock, jobs
+from .errors import CsxlError, WorkbookOpenInExcel
+from .messages.config import MailConfig
+from .messages.journal import Journal, journal_path
+from .workbook.reader import read_book
+
+log = logging.getLogger("csxl.scheduler")
+
+
+class DailyJob:
+    def __init__(self, path: Path, config: MailConfig, sleep=None):
+        self.path = Path(path)
+        self.config = config
+        self.stop_requested = threading.Event()
+        self._sleep = sleep
+
+    def __call__(self, today: dt.date | None = None) -> dict | None:
+        """One day's work; returns the send counts, or None when it failed (and was logged)."""
+        try:
+            return self._run(today or clock.today(self._timezone()))
+        except CsxlError as exc:
+            log.error("daily job failed: %s", exc.message("en"))
+        except Exception:  # noqa: BLE001 - the loop must outlive any one job
+            log.exception("daily job crashed")
+        return None
+
+    def _timezone(self) -> str:
+        try:
+            return read_book(self.path).settings.timezone
+        except CsxlError:
+            return clock.DEFAULT_TIMEZONE
+
+    def _run(self, today: dt.date) -> dict:
+        result = jobs.remind(self.path, today, send=True, config=self.config, should_stop=self.stop_requested.is_set, sleep=self._sleep)
+        counts = result.counts or {}
+        log.info("%s: sent %d, failed %d, skipped %d (days %s..%s)", today, counts.get("sent", 0), counts.get("failed", 0),
+                 counts.get("skipped", 0), result.days[0], result.days[-1])
+        if self.stop_requested.is_set():
+            return counts
+        try:
+            jobs.refresh(self.path, today)
+            log.info("refreshed the generated tabs")
+        except WorkbookOpenInExcel:
+            log.info("workbook is open in Excel: tabs not refreshed (the next run or the ribbon will)")
+        return counts
+
+
+def _send_moment(send_time: str, timezone: str, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """(now, today's send time), both in the send time's zone."""
+    local = now.astimezone(ZoneInfo(timezone))
+    hour, minute = map(int, send_time.split(":"))
+    return local, local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+def next_run(send_time: str, timezone: str, now: dt.datetime) -> dt.datetime:
+    local, today_at = _send_moment(send_time, timezone, now)
+    return today_at if today_at > local else today_at + dt.timedelta(days=1)
+
+
+def missed_today(path: Path, send_time: str, timezone: str, now: dt.datetime) -> bool:
+    """True when today's send time has passed and today has not been run (the PC was off)."""
+    local_now, today_at = _send_moment(send_time, timezone, now)
+    if local_now < today_at:
+        return False
+    if not journal_path(path).exists():
+        return True
+    with Journal.beside(path) as journal:
+        last = journal.last_completed_day()
+    return last is None or last < local_now.date()
+
+
+def run_forever(path: Path, config: MailConfig, poll_seconds: float = 30, echo: Callable[[str], None] = print) -> None:
+    settings = read_book(path).settings
+    job = DailyJob(path, config)
+    scheduler = schedule.Scheduler()
+    scheduler.every().day.at(settings.send_time, settings.timezone).do(job)
+
+    def stop(signum, _frame):
+        log.info("signal %s: stopping after the current message", signum)
+        job.stop_requested.set()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    log.info("scheduler started: daily at %s %s", settings.send_time, settings.timezone)
+    if missed_today(path, settings.send_time, settings.timezone, clock.now(settings.timezone)):
+        log.info("today's run was missed: running now")
+        job()
+    announced = None
+    while not job.stop_requested.is_set():
+        scheduler.run_pending()
+        upcoming = next_run(settings.send_time, settings.timezone, clock.now(settings.timezone))
+        if upcoming != announced:
+            echo(f"next run {upcoming:%Y-%m-%d %H:%M} {settings.timezone}")
+            announced = upcoming
+        job.stop_requested.wait(poll_seconds)
+    log.info("scheduler stopped")
