@@ -39,3 +39,12 @@ def workbook(tmp_path) -> Path:
     from csxl.workbook.template import build_template
 
     return build_template(tmp_path / "台账.xlsx")
+
+
+@pytest.fixture
+def smtp_server():
+    from smtp_server import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()

@@ -14,6 +14,7 @@ import socket
 import tempfile
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, formataddr
 from pathlib import Path
 
@@ -44,7 +45,7 @@ class Outgoing:
 
 
 def build_email(message: Outgoing, when) -> EmailMessage:
-    email = EmailMessage()
+    email = EmailMessage(policy=SMTP_POLICY)  # CRLF line ends, as RFC 5322 and SMTP servers require
     email["From"] = formataddr((message.sender_name, message.sender_address))
     email["To"] = message.to
     email["Subject"] = message.subject

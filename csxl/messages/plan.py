@@ -97,7 +97,7 @@ def plan_messages(
             holiday = None if pd.isna(item["holiday"]) else item["holiday"]
             values = {
                 "姓名": _text(item["name"]),
-                "称呼": _salutation(_text(item["name"]), item["gender"], settings.lang),
+                "称呼": _salutation(_text(item["name"]), _text(item["gender"]), settings.lang),
                 "车牌号": _text(item["plate"]),
                 "车型": _text(item["model"]),
                 "到期日期": iso(item["occasion"]) if item["kind"] not in GREETING_KINDS else "",
