@@ -97,7 +97,9 @@ def remind(
     config = config or MailConfig()
     settings = book.settings
     channel = channel_for(config, Path(path).parent / OUTBOX_FOLDER)
-    with Journal.beside(path) as journal:
+    # A dry run on a workbook that never sent anything leaves no journal file behind.
+    fresh_dry_run = not send and not journal_path(path).exists()
+    with (Journal(Path(":memory:")) if fresh_dry_run else Journal.beside(path)) as journal:
         recovered = resolve_pending(journal, channel) if send else 0
         days = catch_up_days(journal.last_completed_day(), journal.oldest_open_day(), today, settings.catch_up_max_days)
         sent = journal.sent_frame()

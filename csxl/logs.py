@@ -8,13 +8,18 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\d)(\+?\d[\d -]{5,}\d)(?!\d)")
+_PHONE = re.compile(
+    r"(?<![A-Za-z\d-])(?:"  # not inside a VIN, an id or a date
+    r"(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}"  # mobile, also written 138 0013 8000
+    r"|0\d{2,3}-\d{7,8}"  # landline with area code
+    r"|\d{7,}"  # any other long run of digits
+    r")(?![A-Za-z\d-])"
+)
 
 
 def redact(text: str) -> str:
-    """Mask e-mail addresses and phone-like digit runs (dates and ids are shorter or shaped otherwise)."""
-    text = _EMAIL.sub("[email]", text)
-    return _PHONE.sub(lambda m: "[phone]" if sum(c.isdigit() for c in m.group(1)) >= 7 else m.group(1), text)
+    """Mask e-mail addresses and phone numbers (dates, times and ids are shaped otherwise)."""
+    return _PHONE.sub("[phone]", _EMAIL.sub("[email]", text))
 
 
 class RedactingFormatter(logging.Formatter):

@@ -21,7 +21,7 @@ ROWS = {
 }
 
 
-@pytest.mark.parametrize("command", ["", "init", "check", "refresh", "search", "demo"])
+@pytest.mark.parametrize("command", ["", "init", "check", "refresh", "search", "demo", "remind", "run", "status"])
 def test_every_command_has_help(csxl_cmd, command):
     result = run(csxl_cmd, *([command] if command else []), "--help")
     assert result.returncode == 0
