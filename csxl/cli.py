@@ -126,7 +126,7 @@ def _refresh_and_report(path: Path, today: dt.date) -> jobs.DueResult:
     started = time.perf_counter()
     with _SheetProgress("刷新" if CLI_LANG == "zh" else "refreshing") as progress:
         result, backup = jobs.refresh(path, today, progress)
-    lang = result.book.lang
+    lang = CLI_LANG
     seconds = time.perf_counter() - started
     if lang == "zh":
         click.echo(f"{path}：{today} 待办 {len(result.due)} 项，数据问题 {len(result.problems)} 个（{seconds:.2f} 秒，备份 {backup.name}）")
@@ -240,5 +240,5 @@ def demo(folder: Path, customers: int, today):
     click.echo(f"已生成演示台账 {path}（{customers} 位客户）" if CLI_LANG == "zh" else f"built demo workbook {path} ({customers} customers)")
     _remind_and_report(path, day, send=True, config=MailConfig())
     result = _refresh_and_report(path, day)
-    for line in due_table(result.due, result.book.lang, limit=10):
+    for line in due_table(result.due, CLI_LANG, limit=10):
         click.echo("  " + line)

@@ -200,9 +200,8 @@ def read_book(path: Path, progress=None) -> Book:
         sheet_reader = _SheetReader(sheet, entry.name, lang, package.date1904)
         try:
             raw = _load_raw(reader, entry.name)
-        except (fastexcel.FastExcelError, ValueError) as exc:  # an empty sheet has no header row to load
-            if package.first_value_row(entry.part) > 0 and "empty" not in str(exc).lower():
-                problems.append(Problem(entry.name, None, None, None, t("unreadable_sheet", lang, reason=exc)))
+        except (fastexcel.FastExcelError, ValueError) as exc:  # a damaged sheet: report it, read the others
+            problems.append(Problem(entry.name, None, None, None, t("unreadable_sheet", lang, reason=exc)))
             frames[sheet.key] = _empty(sheet)
             continue
         frames[sheet.key] = sheet_reader.read(raw, package.first_value_row(entry.part))
