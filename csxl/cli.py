@@ -122,10 +122,10 @@ def refresh(path: Path, today):
     _refresh_and_report(path, _resolve_today(today))
 
 
-def _refresh_and_report(path: Path, today: dt.date) -> jobs.DueResult:
+def _refresh_and_report(path: Path, today: dt.date, book=None) -> jobs.DueResult:
     started = time.perf_counter()
     with _SheetProgress("刷新" if CLI_LANG == "zh" else "refreshing") as progress:
-        result, backup = jobs.refresh(path, today, progress)
+        result, backup = jobs.refresh(path, today, progress, book=book)
     lang = CLI_LANG
     seconds = time.perf_counter() - started
     if lang == "zh":
@@ -238,7 +238,7 @@ def demo(folder: Path, customers: int, today):
     _clear_previous_demo(path)
     build_demo(path, day, customers)
     click.echo(f"已生成演示台账 {path}（{customers} 位客户）" if CLI_LANG == "zh" else f"built demo workbook {path} ({customers} customers)")
-    _remind_and_report(path, day, send=True, config=MailConfig())
-    result = _refresh_and_report(path, day)
+    reminded = _remind_and_report(path, day, send=True, config=MailConfig())
+    result = _refresh_and_report(path, day, book=reminded.book)
     for line in due_table(result.due, CLI_LANG, limit=10):
         click.echo("  " + line)

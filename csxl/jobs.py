@@ -59,10 +59,14 @@ def _sent_messages(path: Path) -> pd.DataFrame | None:
         return journal.sent_frame()
 
 
-def refresh(path: Path, today: dt.date, progress=None) -> tuple[DueResult, Path]:
-    """Recompute and write the generated tabs; returns the result and the backup's path."""
+def refresh(path: Path, today: dt.date, progress=None, book: Book | None = None) -> tuple[DueResult, Path]:
+    """Recompute and write the generated tabs; returns the result and the backup's path.
+
+    ``book`` saves reading the file again when the caller just read it; if the
+    file was saved since, the write refuses (`WorkbookChanged`) as always.
+    """
     ensure_not_open(Path(path))  # refuse before doing any work
-    result = check(path, today, progress)
+    result = compute_due(book or read_book(path, progress), today, _sent_messages(path))
     generated = {DUE: result.due, PROBLEMS: problems_frame(result.problems)}
     if journal_path(path).exists():
         with Journal.beside(path) as journal:

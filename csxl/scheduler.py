@@ -29,27 +29,22 @@ log = logging.getLogger("csxl.scheduler")
 
 
 class DailyJob:
-    def __init__(self, path: Path, config: MailConfig, sleep=None):
+    def __init__(self, path: Path, config: MailConfig, timezone: str = clock.DEFAULT_TIMEZONE, sleep=None):
         self.path = Path(path)
         self.config = config
+        self.timezone = timezone
         self.stop_requested = threading.Event()
         self._sleep = sleep
 
     def __call__(self, today: dt.date | None = None) -> dict | None:
         """One day's work; returns the send counts, or None when it failed (and was logged)."""
         try:
-            return self._run(today or clock.today(self._timezone()))
+            return self._run(today or clock.today(self.timezone))
         except CsxlError as exc:
             log.error("daily job failed: %s", exc.message("en"))
         except Exception:  # noqa: BLE001 - the loop must outlive any one job
             log.exception("daily job crashed")
         return None
-
-    def _timezone(self) -> str:
-        try:
-            return read_book(self.path).settings.timezone
-        except CsxlError:
-            return clock.DEFAULT_TIMEZONE
 
     def _run(self, today: dt.date) -> dict:
         result = jobs.remind(self.path, today, send=True, config=self.config, should_stop=self.stop_requested.is_set, sleep=self._sleep)
@@ -59,7 +54,7 @@ class DailyJob:
         if self.stop_requested.is_set():
             return counts
         try:
-            jobs.refresh(self.path, today)
+            jobs.refresh(self.path, today, book=result.book)
             log.info("refreshed the generated tabs")
         except WorkbookOpenInExcel:
             log.info("workbook is open in Excel: tabs not refreshed (the next run or the ribbon will)")
@@ -92,7 +87,7 @@ def missed_today(path: Path, send_time: str, timezone: str, now: dt.datetime) ->
 
 def run_forever(path: Path, config: MailConfig, poll_seconds: float = 30, echo: Callable[[str], None] = print) -> None:
     settings = read_book(path).settings
-    job = DailyJob(path, config)
+    job = DailyJob(path, config, settings.timezone)
     scheduler = schedule.Scheduler()
     scheduler.every().day.at(settings.send_time, settings.timezone).do(job)
 
