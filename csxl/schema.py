@@ -353,6 +353,9 @@ SHEETS = {s.key: s for s in (*INPUT_SHEETS, *CONFIG_SHEETS, *GENERATED_SHEETS)}
 
 LANGS = ("zh", "en")
 
+# Not a sheet column: every frame read from a sheet carries the Excel row number each record came from.
+ROW = "_row"
+
 
 def sheet(key: str) -> Sheet:
     return SHEETS[key]

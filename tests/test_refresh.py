@@ -210,3 +210,17 @@ def test_english_workbook_gets_english_generated_tabs(tmp_path):
     assert rows[0] == DUE.headers("en")
     assert sorted(r[0] for r in rows[1:]) == ["birthday greeting", "insurance reminder"]
     assert "Data problems" in wb.sheetnames
+
+
+def test_absolute_relationship_targets_are_followed(clerk_workbook):
+    """Some generators write Target="/xl/styles.xml" instead of "styles.xml"."""
+    parts = _parts(clerk_workbook)
+    rels = parts["xl/_rels/workbook.xml.rels"]
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(b'Target="styles.xml"', b'Target="/xl/styles.xml"').replace(
+        b'Target="worksheets/', b'Target="/xl/worksheets/')
+    assert parts["xl/_rels/workbook.xml.rels"] != rels
+    with zipfile.ZipFile(clerk_workbook, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    jobs.refresh(clerk_workbook, TODAY)
+    assert openpyxl.load_workbook(clerk_workbook)["今日待办"]["A1"].value == "事项类型"

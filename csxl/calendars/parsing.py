@@ -49,9 +49,3 @@ def parse_dates(text: pd.Series, date1904: bool = False) -> tuple[pd.Series, pd.
         dates[serials.index] = days.astype("datetime64[s]")
     return dates, present & dates.isna()
 
-
-def parse_date(text: str) -> pd.Timestamp | None:
-    """One date from a string, or None."""
-    dates, _ = parse_dates(pd.Series([text]))
-    value = dates.iloc[0]
-    return None if pd.isna(value) else value

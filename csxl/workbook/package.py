@@ -110,7 +110,9 @@ class Package:
                 return rel.get("Target").lstrip("/")
         raise KeyError("officeDocument")
 
-    def _target(self, source_part: str, target: str) -> str:
+    @staticmethod
+    def resolve(source_part: str, target: str) -> str:
+        """The part a relationship of ``source_part`` points to (targets may be relative or absolute)."""
         if target.startswith("/"):
             return target.lstrip("/")
         return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
@@ -124,7 +126,7 @@ class Package:
             rel_type, target = targets.get(rel_id, (None, None))
             if rel_type != WORKSHEET_REL:
                 continue  # chart sheets and dialog sheets hold no rows
-            entries.append(SheetEntry(sheet.get("name"), int(sheet.get("sheetId")), rel_id, self._target(self.workbook_part, target)))
+            entries.append(SheetEntry(sheet.get("name"), int(sheet.get("sheetId")), rel_id, self.resolve(self.workbook_part, target)))
         return entries
 
     @property

@@ -20,13 +20,12 @@ import pandas as pd
 from ..calendars.parsing import parse_dates
 from ..i18n import t
 from ..problems import Problem
-from ..schema import CONFIG_SHEETS, INPUT_SHEETS, SETTINGS, Column, ColumnType, Sheet
+from ..schema import CONFIG_SHEETS, INPUT_SHEETS, ROW, SETTINGS, Column, ColumnType, Sheet
 from ..settings import Settings, parse_settings
 from .package import Package
 from .validate import validate
 from .writer import find_sheet
 
-ROW = "_row"  # the Excel row number each record came from
 
 
 @dataclass

@@ -7,9 +7,7 @@ import pandas as pd
 from ..frameops import is_in
 from ..i18n import t
 from ..problems import Problem
-from ..schema import SHEETS
-
-ROW = "_row"
+from ..schema import ROW, SHEETS
 
 
 def validate(frames: dict[str, pd.DataFrame], names: dict[str, str], lang: str) -> tuple[dict[str, pd.DataFrame], list[Problem]]:

@@ -53,7 +53,7 @@ class _Edit:
     def rel_target(self, rel_type: str) -> str | None:
         for rel in self.rels:
             if rel.get("Type") == rel_type:
-                return posixpath.normpath(posixpath.join(posixpath.dirname(self.package.workbook_part), rel.get("Target")))
+                return Package.resolve(self.package.workbook_part, rel.get("Target"))
         return None
 
     def add_sheet(self, name: str) -> SheetEntry:
