@@ -10,6 +10,7 @@ from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+from ziptools import stored_bytes
 
 from csxl import jobs
 from csxl.errors import WorkbookChanged, WorkbookOpenInExcel
@@ -87,6 +88,29 @@ def test_refresh_leaves_every_user_part_byte_identical(clerk_workbook):
     assert generated <= changed
     assert X14_VALIDATION.encode() in after[_sheet_part(clerk_workbook, "客户档案")]
     assert set(after) == set(before)
+
+
+def test_refresh_copies_user_parts_without_recompressing(clerk_workbook):
+    # Excel's deflate is not zlib's level 6: pack the parts at level 9 so that any re-compression shows.
+    parts = _parts(clerk_workbook)
+    with zipfile.ZipFile(clerk_workbook, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    original = clerk_workbook.with_name("original.xlsx")
+    original.write_bytes(clerk_workbook.read_bytes())
+    jobs.refresh(clerk_workbook, TODAY)
+    generated = {_sheet_part(clerk_workbook, "今日待办"), _sheet_part(clerk_workbook, "数据问题"), "xl/styles.xml"}
+    with zipfile.ZipFile(original) as z:
+        user_parts = [n for n in z.namelist() if n not in generated]
+    assert user_parts
+    for name in user_parts:
+        assert stored_bytes(clerk_workbook, name) == stored_bytes(original, name), name
+
+
+def test_refresh_keeps_the_workbook_mode(clerk_workbook):
+    os.chmod(clerk_workbook, 0o664)
+    jobs.refresh(clerk_workbook, TODAY)
+    assert clerk_workbook.stat().st_mode & 0o777 == 0o664
 
 
 def test_refresh_writes_due_and_problems_readable_by_openpyxl(clerk_workbook):

@@ -11,14 +11,17 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
+import stat
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 from ..errors import NotAWorkbook, WorkbookChanged, WorkbookNotFound, WorkbookOpenInExcel
+from .zipcopy import check_members, rewrite_archive
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -30,6 +33,9 @@ VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 WORKSHEET_REL = DOC_REL_NS + "/worksheet"
 CALC_CHAIN_REL = DOC_REL_NS + "/calcChain"
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+# Temp files of an unfinished write are named so that a later run can recognise them.
+TEMP_PREFIX = ".~csxl-"
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
@@ -163,35 +169,29 @@ def write_parts(
 ) -> Path:
     """Write ``path`` anew with some parts replaced or removed; every other part is copied as it is.
 
-    The new file is written beside the old one and swapped in atomically; the
-    previous file is kept as ``<name>.bak``.  Refuses when the workbook is open
-    in Excel or was saved by someone else since ``expected`` was taken.
-    Returns the backup's path.
+    Unchanged parts are copied compressed, byte for byte; only the new parts
+    are deflated, and only they are read back to check them.  The new file is
+    written beside the old one, given the old one's mode, and swapped in
+    atomically; the previous file is kept as ``<name>.bak``.  Refuses when the
+    workbook is open in Excel or was saved by someone else since ``expected``
+    was taken.  Returns the backup's path.
     """
     path = Path(path)
     ensure_not_open(path)
     if Fingerprint.of(path) != expected:
         raise WorkbookChanged(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~csxl-", suffix=".xlsx", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".xlsx", dir=path.parent)
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(path) as source, zipfile.ZipFile(raw, "w") as target:
-            written = set()
-            for info in source.infolist():
-                if info.filename in removals:
-                    continue
-                data = replacements.get(info.filename)
-                if data is None:
-                    _copy_entry(source, target, info)
-                else:
-                    target.writestr(_fresh_info(info.filename, info), data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-                written.add(info.filename)
-            for name, data in replacements.items():
-                if name not in written:
-                    target.writestr(_fresh_info(name), data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-        with zipfile.ZipFile(tmp) as check:
-            if check.testzip() is not None:
-                raise NotAWorkbook(tmp)
+        with os.fdopen(fd, "wb") as out:
+            rewrite_archive(path, out, replacements, removals)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            check_members(tmp, [name for name in replacements if name not in removals])
+        except (zipfile.BadZipFile, zlib.error) as exc:
+            raise NotAWorkbook(tmp) from exc
+        _copy_ownership(path, tmp)
         ensure_not_open(path)
         if Fingerprint.of(path) != expected:
             raise WorkbookChanged(path)
@@ -204,19 +204,15 @@ def write_parts(
             tmp.unlink()
 
 
-def _fresh_info(name: str, like: zipfile.ZipInfo | None = None) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=like.date_time if like else (1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    return info
-
-
-def _copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Copy one entry's bytes through, compressed as they were when possible."""
-    copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-    copy.compress_type = info.compress_type
-    copy.external_attr = info.external_attr
-    with source.open(info) as src, target.open(copy, "w", force_zip64=info.file_size > 0x7FFFFFFF) as dst:
-        shutil.copyfileobj(src, dst, 1 << 20)
+def _copy_ownership(original: Path, replacement: Path) -> None:
+    """The replacement keeps the original's mode, and its owner and group where we may set them."""
+    info = original.stat()
+    os.chmod(replacement, stat.S_IMODE(info.st_mode))
+    if hasattr(os, "chown"):
+        try:
+            os.chown(replacement, info.st_uid, info.st_gid)
+        except PermissionError:
+            pass  # only root may give a file away; the mode is what the other clerks need
 
 
 def _keep_backup(path: Path, backup: Path) -> None:
