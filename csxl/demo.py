@@ -18,7 +18,7 @@ MODELS = ("朗逸", "速腾", "迈腾", "途观L", "帕萨特", "宝来", "探�
 DISTRICTS = ("南山区", "福田区", "罗湖区", "宝安区", "龙岗区", "龙华区")
 STREETS = ("科技园路", "深南大道", "福华路", "创业路", "布吉路", "民治大道", "新安路")
 BRANCHES = ("总店", "宝安分店", "龙岗分店")
-TIERS = ("普通", "银卡", "金卡", "钻石")
+TIERS = ("普通会员", "银卡会员", "金卡会员", "钻石会员")
 ADVISORS = ("陈志强", "林晓燕", "黄海涛", "周静")
 CLERKS = ("刘敏", "张丽", "吴杰")
 STAFF = ("李娜", "王芳", "赵磊")
@@ -120,15 +120,19 @@ def demo_rows(today: dt.date, customers: int = 300, seed: int = 2026) -> dict[st
         owner = rng.choice(rows["vehicles"])
         received = today - rng.randint(0, 90) * day
         status = rng.choice(("待处理", "处理中", "已解决", "已关闭", "已关闭"))
+        closed = status in ("已解决", "已关闭")
+        closed_on = received + rng.randint(1, 6) * day if closed else None
         rows["complaints"].append({
             "complaint_id": f"TS{n:04d}", "received_date": received, "customer_id": owner["customer_id"],
             "vin": owner["vin"], "channel": rng.choice(("电话", "来店", "网络", "信函", "厂家")),
             "category": rng.choice(("服务质量", "维修技术", "配件供应", "配件价格", "产品质量", "新车销售")),
             "severity": "重大" if rng.random() < 0.1 else "一般", "department": rng.choice(DEPARTMENTS),
             "status": status, "due_date": received + rng.choice((3, 3, 5, 7)) * day,
-            "resolution": "已处理，客户认可" if status in ("已解决", "已关闭") else None,
-            "feedback_date": received + rng.randint(1, 6) * day if status in ("已解决", "已关闭") else None,
-            "satisfied": rng.choice(("是", "是", "否")) if status in ("已解决", "已关闭") else None,
+            "resolution": "已处理，客户认可" if closed else None,
+            "confirmed_date": received + rng.choice((0, 1, 1, 2)) * day if rng.random() < 0.9 else None,
+            "closed_date": closed_on,
+            "feedback_date": closed_on + rng.randint(0, 2) * day if closed and rng.random() < 0.85 else None,
+            "satisfied": rng.choice(("是", "是", "否")) if closed else None,
         })
 
     _add_mistakes(rows, today)

@@ -19,7 +19,8 @@ from .messages.sent_log import sent_log_frame
 from .messages.templates import TemplateBook
 from .problems import Problem, problems_frame
 from .rules import due_today, message_items
-from .schema import DUE, PROBLEMS, SENT_LOG
+from .reports import build_reports, charts_for
+from .schema import DUE, PROBLEMS, SENT_LOG, Sheet
 from .search import search_customers
 from .workbook.package import ensure_not_open
 from .workbook.reader import Book, read_book
@@ -59,19 +60,36 @@ def _sent_messages(path: Path) -> pd.DataFrame | None:
         return journal.sent_frame()
 
 
+def compute_reports(book: Book, today: dt.date, month: str | None = None, progress=None) -> dict[Sheet, pd.DataFrame]:
+    """Every report tab of SPEC 5.4 for ``book`` as of ``today``."""
+    sent_days = None
+    if journal_path(book.path).exists():
+        with Journal.beside(book.path) as journal:
+            sent_days = journal.sent_days()
+    return build_reports(book.frames, book.settings, today, WorkCalendar(book.workday_adjustments), sent_days, month, progress)
+
+
+def report_charts(tabs: dict[Sheet, pd.DataFrame], lang: str) -> dict[Sheet, list]:
+    return {sheet: charts_for(sheet, frame, lang) for sheet, frame in tabs.items()}
+
+
 def refresh(path: Path, today: dt.date, progress=None, book: Book | None = None) -> tuple[DueResult, Path]:
-    """Recompute and write the generated tabs; returns the result and the backup's path.
+    """Recompute and write the generated tabs (今日待办, 数据问题, 发送记录 and the reports); returns the result and the backup's path.
 
     ``book`` saves reading the file again when the caller just read it; if the
     file was saved since, the write refuses (`WorkbookChanged`) as always.
+    ``progress`` is called with the name of each sheet read and each tab computed.
     """
     ensure_not_open(Path(path))  # refuse before doing any work
     result = compute_due(book or read_book(path, progress), today, _sent_messages(path))
+    lang = result.book.lang
     generated = {DUE: result.due, PROBLEMS: problems_frame(result.problems)}
     if journal_path(path).exists():
         with Journal.beside(path) as journal:
-            generated[SENT_LOG] = sent_log_frame(journal.frame(), result.book.lang)
-    backup = write_generated(result.book.package, generated, result.book.lang)
+            generated[SENT_LOG] = sent_log_frame(journal.frame(), lang)
+    reports = compute_reports(result.book, today, progress=progress)
+    generated.update(reports)
+    backup = write_generated(result.book.package, generated, lang, report_charts(reports, lang))
     return result, backup
 
 

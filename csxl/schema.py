@@ -19,6 +19,13 @@ class ColumnType(Enum):
     SCORE = "score"  # whole number 1–10
     YESNO = "yesno"
     CHOICE = "choice"
+    # generated report figures
+    PERCENT = "percent"  # a rate stored as a fraction, shown as a percentage
+    DECIMAL = "decimal"  # an amount or an average, shown with 2 decimals
+    FIGURE = "figure"  # a count or a rate, per row (the monthly report): percent where the row says so
+
+
+NUMERIC_TYPES = (ColumnType.NUMBER, ColumnType.SCORE, ColumnType.PERCENT, ColumnType.DECIMAL, ColumnType.FIGURE)
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,9 @@ class Choice:
 
     def spellings(self) -> tuple[str, ...]:
         return (self.zh, self.en, *self.synonyms)
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
 
 
 YES = Choice("是", "yes", ("y", "true", "1", "√", "✓", "对"))
@@ -45,6 +55,7 @@ class Column:
     choices: tuple[Choice, ...] = ()
     width: int = 14
     help_zh: str = ""
+    blank_means_no: bool = True  # YESNO only: an empty cell reads as 否 (else it stays empty: "not asked")
 
     def header(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.key
@@ -125,17 +136,24 @@ WORKDAY_KINDS = _choices(("上班", "workday"), ("放假", "holiday"))
 
 DUE_KINDS = _choices(
     ("7DC回访", "7DC follow-up"), ("3DC回访", "3DC follow-up"), ("月回访", "monthly follow-up"),
-    ("年回访", "yearly follow-up"), ("生日关怀", "birthday greeting"), ("节日问候", "holiday greeting"),
-    ("保养提醒", "maintenance reminder"), ("年审提醒", "inspection reminder"),
+    ("年回访", "yearly follow-up"), ("季度回访", "quarterly follow-up"), ("生日关怀", "birthday greeting"),
+    ("节日问候", "holiday greeting"), ("保养提醒", "maintenance reminder"), ("年审提醒", "inspection reminder"),
     ("续保提醒", "insurance reminder"), ("车船税提醒", "vehicle tax reminder"),
     ("资料交接超期", "overdue hand-over"), ("投诉超期", "overdue complaint"),
+    ("投诉待确认", "complaint to confirm"), ("投诉待反馈", "complaint feedback due"),
 )
+
+# Visit kinds that are follow-up calls (tasks with a due date), in report order.
+FOLLOWUP_VISIT_KINDS = ("7DC", "3DC", "月回访", "年回访", "季度回访")
+# A follow-up call with one of these results completes the task (blank counts as 成功).
+DONE_RESULTS = ("成功", "拒访")
+NO_ANSWER = "未接通"
 
 SCORE_COLUMNS = ("overall", "reliability", "responsiveness", "assurance", "empathy", "tangibles")
 
 
-def _yesno(key: str, zh: str, help_zh: str = "") -> Column:
-    return Column(key, zh, T.YESNO, choices=YES_NO, width=10, help_zh=help_zh)
+def _yesno(key: str, zh: str, help_zh: str = "", blank_means_no: bool = True) -> Column:
+    return Column(key, zh, T.YESNO, choices=YES_NO, width=10, help_zh=help_zh, blank_means_no=blank_means_no)
 
 
 def _date(key: str, zh: str, required: bool = False) -> Column:
@@ -238,7 +256,9 @@ COMPLAINTS = Sheet(
         _date("due_date", "处理时限"),
         Column("resolution", "处理结果", width=30),
         _date("feedback_date", "反馈日期"),
-        _yesno("satisfied", "客户满意"),
+        _yesno("satisfied", "客户满意", "是/否；未问过客户就留空", blank_means_no=False),
+        _date("confirmed_date", "确认日期"),
+        _date("closed_date", "结案日期"),
     ),
     id_keys=("complaint_id",),
     references=(
@@ -346,9 +366,150 @@ SENT_LOG = Sheet(
     generated=True,
 )
 
+# Generated report tabs (SPEC 5.4) ----------------------------------------------------------
+
+REPORT_VISIT_KINDS = (*(c for c in VISIT_KINDS if c.zh in ("7DC", "3DC", "月回访", "年回访", "季度回访")), Choice("合计", "total"))
+TOTAL = "合计"
+ALL = Choice("全部", "all")
+# 维度 labels of the analysis tabs that are not a column's header
+AGE_BAND_DIMENSION = Choice("年龄段", "age band")
+SERVICE_KIND_DIMENSION = Choice("维修类型", "service kind")
+MONTH_DIMENSION = Choice("受理月份", "month")
+AGE_BANDS = _choices(("30岁以下", "under 30"), ("30-39岁", "30-39"), ("40-49岁", "40-49"), ("50-59岁", "50-59"),
+                     ("60岁及以上", "60 and over"), ("未知", "unknown"))
+
+
+def _count(key: str, zh: str, width: int = 9) -> Column:
+    return Column(key, zh, T.NUMBER, width=width)
+
+
+def _rate(key: str, zh: str, width: int = 9) -> Column:
+    return Column(key, zh, T.PERCENT, width=width)
+
+
+def _decimal(key: str, zh: str, width: int = 11) -> Column:
+    return Column(key, zh, T.DECIMAL, width=width)
+
+
+def _followup_report(key: str, zh: str) -> Sheet:
+    return Sheet(
+        key, zh, key,
+        (
+            Column("period", "周期", width=11),
+            Column("kind", "回访类型", T.CHOICE, choices=REPORT_VISIT_KINDS, width=10),
+            _count("due", "应回访"), _count("done", "已完成"), _count("on_time", "按时完成"),
+            _rate("completion_rate", "完成率"), _rate("on_time_rate", "按时率"),
+            _count("calls", "回访次数"), _count("reached", "成功"), _count("no_answer", "未接通"), _count("refused", "拒访"),
+            _rate("reach_rate", "接通率"),
+            *(_decimal(c.key, c.zh, 10) for c in VISITS.columns if c.type is T.SCORE),
+            _count("low_scores", "低分数"),
+        ),
+        generated=True,
+    )
+
+
+FOLLOWUP_DAILY = _followup_report("followup_daily", "回访日报")
+FOLLOWUP_WEEKLY = _followup_report("followup_weekly", "回访周报")
+FOLLOWUP_MONTHLY = _followup_report("followup_monthly", "回访月报")
+
+RECTIFICATION = Sheet(
+    "rectification", "整改清单", "rectification",
+    (
+        _date("visit_date", "回访日期"),
+        Column("kind", "回访类型", T.CHOICE, choices=VISIT_KINDS, width=9),
+        Column("customer_id", "客户编号", width=10),
+        Column("name", "姓名", width=9),
+        Column("phone", "手机", width=13),
+        Column("plate", "车牌号", width=10),
+        Column("vin", "车架号", width=19),
+        Column("order_no", "工单号", width=12),
+        Column("advisor", "服务顾问", width=9),
+        Column("staff", "回访人", width=8),
+        Column("low_items", "低分项", width=20),
+        _count("lowest_score", "最低分", 7),
+        Column("comment", "意见", width=28),
+        _yesno("needs_action", "需整改"),
+    ),
+    generated=True,
+)
+
+SAMPLING = Sheet(
+    "sampling", "抽样回访", "sampling",
+    (
+        Column("reason", "抽样原因", width=20),
+        Column("customer_id", "客户编号", width=10),
+        Column("name", "姓名", width=9),
+        Column("phone", "手机", width=13),
+        Column("plate", "车牌号", width=10),
+        Column("vin", "车架号", width=19),
+        Column("order_no", "工单号", width=12),
+        _decimal("amount", "金额"),
+        _date("date", "日期"),
+        _yesno("visited", "已回访"),
+    ),
+    generated=True,
+)
+
+COMPLAINT_ANALYSIS = Sheet(
+    "complaint_analysis", "投诉分析", "complaint_analysis",
+    (
+        Column("dimension", "维度", width=10),
+        Column("value", "项目", width=12),
+        _count("count", "投诉数"), _count("closed", "已结", 7), _count("open", "未结", 7), _count("overdue_open", "超期未结"),
+        _decimal("avg_days", "平均处理天数", 12), _decimal("max_days", "最长处理天数", 12),
+        _rate("on_time_rate", "按时结案率", 11), _rate("feedback_rate", "反馈率"), _rate("satisfied_rate", "满意率"),
+    ),
+    generated=True,
+)
+
+CUSTOMER_ANALYSIS = Sheet(
+    "customer_analysis", "客户分析", "customer_analysis",
+    (
+        Column("dimension", "维度", width=10),
+        Column("value", "项目", width=12),
+        _count("customers", "客户数"), _rate("share", "占比", 8), _count("vehicles", "车辆数"), _count("orders", "工单数"),
+        _decimal("amount", "工单金额", 14), _rate("amount_share", "金额占比"), _decimal("amount_per_customer", "客均金额", 12),
+        _count("churn_risk", "流失风险数", 11), _rate("churn_rate", "流失率", 8),
+    ),
+    generated=True,
+)
+
+CUSTOMER_VALUE = Sheet(
+    "customer_value", "客户价值", "customer_value",
+    (
+        Column("customer_id", "客户编号", width=10),
+        Column("name", "姓名", width=9),
+        Column("member_tier", "会员等级", width=10),
+        Column("suggested_tier", "建议等级", width=10),
+        _count("vehicles", "车辆数", 7), _count("orders", "工单数", 7),
+        _decimal("amount", "工单金额", 12), _decimal("avg_order", "平均单次金额", 12),
+        _decimal("orders_per_year", "年均到店次数", 12), _decimal("lifetime_value", "客户价值", 12),
+        _date("first_seen", "首次到店"), _date("last_seen", "最近到店"),
+        _yesno("churn_risk", "流失风险"),
+        Column("churn_reason", "流失原因", width=14),
+    ),
+    generated=True,
+)
+
+MONTHLY_REPORT = Sheet(
+    "monthly_report", "客服月报", "monthly_report",
+    (
+        Column("item", "项目", width=22),
+        Column("this_month", "本月", T.FIGURE, width=12),
+        Column("last_month", "上月", T.FIGURE, width=12),
+        Column("change", "变化", T.FIGURE, width=12),
+    ),
+    generated=True,
+)
+
+REPORT_SHEETS = (
+    FOLLOWUP_DAILY, FOLLOWUP_WEEKLY, FOLLOWUP_MONTHLY, RECTIFICATION, SAMPLING,
+    COMPLAINT_ANALYSIS, CUSTOMER_ANALYSIS, CUSTOMER_VALUE, MONTHLY_REPORT,
+)
+
 INPUT_SHEETS = (CUSTOMERS, VEHICLES, SERVICES, VISITS, COMPLAINTS, HANDOVER)
 CONFIG_SHEETS = (SETTINGS, WORKDAY_ADJUSTMENTS, TEMPLATES)
-GENERATED_SHEETS = (DUE, PROBLEMS, SENT_LOG)
+GENERATED_SHEETS = (DUE, PROBLEMS, SENT_LOG, *REPORT_SHEETS)
 SHEETS = {s.key: s for s in (*INPUT_SHEETS, *CONFIG_SHEETS, *GENERATED_SHEETS)}
 
 LANGS = ("zh", "en")

@@ -9,6 +9,7 @@ value it cannot use.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, fields, replace
 
 import pandas as pd
@@ -40,6 +41,22 @@ class Settings:
     handover_sales_workdays: int = _setting(2, "新车资料交接工作日", "新车交车后几个工作日内交接销售资料", "working days to hand over sales documents")
     handover_service_workdays: int = _setting(1, "维修资料交接工作日", "维修交车后几个工作日内交接维修资料", "working days to hand over service documents")
     complaint_limit_days: int = _setting(3, "投诉处理时限天数", "未填处理时限的投诉，受理后几天内须解决", "days to resolve a complaint with no due date of its own")
+    complaint_confirm_workdays: int = _setting(
+        1, "投诉确认工作日", "受理后几个工作日内须由经理确认（填确认日期）", "working days after receipt for the manager to confirm a complaint")
+    complaint_feedback_workdays: int = _setting(
+        1, "投诉反馈工作日", "结案后几个工作日内须把结果反馈给客户（填反馈日期）", "working days after closing to report back to the customer")
+    followup_quarterly_days: int = _setting(90, "季度回访天数", "交车后第几天做季度抽样回访", "days after delivery for the quarterly sampled call")
+    followup_on_time_grace_days: int = _setting(
+        3, "回访按时宽限天数", "回访在应回访日后几天内完成算按时（3DC 以截止天数为准）", "days after the due date a follow-up still counts as on time")
+    low_score_threshold: int = _setting(6, "低分阈值", "任一评分不高于此值的回访列入整改清单", "a visit with any score at or below this needs rectification")
+    rectification_days: int = _setting(30, "整改清单天数", "整改清单列出最近多少天的低分回访", "days of low-score visits on the rectification list")
+    large_repair_amount: int = _setting(10000, "大额维修金额", "金额不低于此值的工单列入抽样回访", "orders of at least this amount are sampled")
+    vip_tiers: str = _setting("金卡会员、钻石会员", "VIP等级", "这些会员等级的客户的工单列入抽样回访（用、分隔）", "member tiers whose orders are sampled (separated by 、)")
+    customer_expected_years: int = _setting(5, "客户预期年限", "客户价值 = 平均单次金额 × 年均到店次数 × 此年限", "expected years of a customer in the lifetime value")
+    churn_days: int = _setting(365, "流失判定天数", "最近到店早于这么多天之前的客户算流失风险", "a customer not seen for this many days is a churn risk")
+    tier_thresholds: str = _setting(
+        "普通会员 0；银卡会员 5000；金卡会员 20000；钻石会员 50000", "会员等级门槛",
+        "建议会员等级：累计工单金额达到门槛的最高等级（等级 金额，用；分隔）", "suggested tier: the highest whose threshold the total spend reaches")
     send_time: str = _setting("09:00", "发送时间", "每天自动发送消息的时间（HH:MM）", "daily send time (HH:MM)")
     timezone: str = _setting("Asia/Shanghai", "时区", "发送时间所用的时区", "time zone of the send time")
     catch_up_max_days: int = _setting(30, "补发最多天数", "电脑停机后最多补算多少天的消息", "how many days of missed messages a run catches up")
@@ -50,6 +67,14 @@ class Settings:
     @classmethod
     def entries(cls):
         return fields(cls)
+
+    @property
+    def vip_tier_names(self) -> list[str]:
+        return name_list(self.vip_tiers)
+
+    @property
+    def tier_thresholds_list(self) -> list[tuple[str, float]]:
+        return tier_threshold_list(self.tier_thresholds)
 
 
 def _convert(name: str, default, raw: str):
@@ -67,7 +92,31 @@ def _convert(name: str, default, raw: str):
         from zoneinfo import ZoneInfo
 
         ZoneInfo(raw)
+    if name == "tier_thresholds":
+        tier_threshold_list(raw)
+    if name == "vip_tiers" and not name_list(raw):
+        raise ValueError(raw)
     return raw
+
+
+def name_list(text: str) -> list[str]:
+    """Names separated by 、 , ， ; ；"""
+    return [part.strip() for part in re.split(r"[、,，;；]", text) if part.strip()]
+
+
+def tier_threshold_list(text: str) -> list[tuple[str, float]]:
+    """(tier, threshold) pairs, lowest threshold first, from "普通会员 0；银卡会员 5000；…"."""
+    pairs = []
+    for part in re.split(r"[;；\n]", text):
+        if not part.strip():
+            continue
+        match = re.fullmatch(r"\s*(.+?)\s*[:：=\s]\s*([\d.]+)\s*", part)
+        if not match:
+            raise ValueError(part)
+        pairs.append((match.group(1), float(match.group(2))))
+    if not pairs:
+        raise ValueError(text)
+    return sorted(pairs, key=lambda pair: pair[1])
 
 
 def parse_settings(rows: pd.DataFrame, sheet_name: str, lang: str = "zh") -> tuple[Settings, list[Problem]]:

@@ -40,7 +40,7 @@ def test_most_overdue_first(settings, calendar):
     f = frames(
         customers=[{"customer_id": "C1", "name": "张三"}],
         vehicles=[{"vin": "V1", "customer_id": "C1", "delivery_date": D(2026, 11, 10), "insurance_due": D(2026, 11, 25)}],
-        complaints=[{"complaint_id": "T1", "received_date": D(2026, 11, 1), "customer_id": "C1"}],
+        complaints=[{"complaint_id": "T1", "received_date": D(2026, 11, 1), "confirmed_date": D(2026, 11, 2), "customer_id": "C1"}],
     )
     due = due_today(f, settings, D(2026, 11, 24), calendar)
     assert list(due["kind"]) == ["投诉超期", "7DC回访", "续保提醒"]

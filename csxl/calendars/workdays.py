@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import chinese_calendar
 import holidays
+import numpy as np
+import pandas as pd
 
 
 @lru_cache(maxsize=None)
@@ -46,6 +48,29 @@ class WorkCalendar:
         if day.year not in self._adjusted_years:
             self.fallback_years.add(day.year)
         return day.weekday() < 5 and day not in _statutory_holidays(day.year)
+
+    def add_workdays_many(self, starts: pd.Series, counts) -> pd.Series:
+        """``add_workdays`` for a column of dates at once (NaT stays NaT).
+
+        One pass over the days in range builds the running count of working
+        days; each answer is then a binary search, not a walk per row.
+        """
+        starts = pd.to_datetime(starts).astype("datetime64[s]")
+        counts = pd.Series(counts, index=starts.index) if not isinstance(counts, pd.Series) else counts
+        present = starts.notna()
+        result = pd.Series(pd.NaT, index=starts.index, dtype="datetime64[s]")
+        if not present.any():
+            return result
+        first = starts[present].min().date()
+        # Long enough for the largest count: at most 3 days off in a row per working day needed, plus the Golden Weeks.
+        span = (starts[present].max().date() - first).days + 4 * int(counts[present].max()) + 30
+        calendar_days = [first + dt.timedelta(days=i) for i in range(span + 1)]
+        running = np.cumsum([self.is_workday(d) for d in calendar_days])
+        offsets = (starts[present] - pd.Timestamp(first)).dt.days.to_numpy()
+        wanted = running[offsets] + counts[present].to_numpy()
+        positions = np.maximum(np.searchsorted(running, wanted, side="left"), offsets)  # a count of 0 stays on its day
+        result[present] = (pd.Timestamp(first) + pd.to_timedelta(positions, unit="D")).astype("datetime64[s]")
+        return result
 
     def add_workdays(self, start: dt.date, count: int) -> dt.date:
         """The ``count``-th working day after ``start`` (``start`` itself not counted)."""

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS messages (
     attempts INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    sent_at TEXT
+    sent_at TEXT,
+    sent_day TEXT
 );
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -77,6 +78,10 @@ class Journal:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(messages)")}
+        if "sent_day" not in columns:  # a journal from before the monthly report counted sends per run day
+            self._db.execute("ALTER TABLE messages ADD COLUMN sent_day TEXT")
+        self._run_day: dt.date | None = None
 
     @classmethod
     def beside(cls, workbook: Path, now=clock.now) -> Journal:
@@ -106,14 +111,15 @@ class Journal:
         now = self._stamp()
         self._db.execute(
             """
-            INSERT INTO messages (key, customer_id, vin, kind, occasion, first_due, channel, state, reason, subject, attempts, created_at, updated_at, sent_at)
-            VALUES (:key, :customer_id, :vin, :kind, :occasion, :first_due, :channel, :state, :reason, :subject, :attempts, :now, :now, :sent_at)
+            INSERT INTO messages (key, customer_id, vin, kind, occasion, first_due, channel, state, reason, subject, attempts, created_at, updated_at, sent_at, sent_day)
+            VALUES (:key, :customer_id, :vin, :kind, :occasion, :first_due, :channel, :state, :reason, :subject, :attempts, :now, :now, :sent_at, :sent_day)
             ON CONFLICT(key) DO UPDATE SET
                 state = excluded.state, reason = excluded.reason, updated_at = excluded.updated_at,
                 channel = COALESCE(excluded.channel, messages.channel),
                 subject = COALESCE(excluded.subject, messages.subject),
                 attempts = messages.attempts + excluded.attempts,
-                sent_at = COALESCE(excluded.sent_at, messages.sent_at)
+                sent_at = COALESCE(excluded.sent_at, messages.sent_at),
+                sent_day = COALESCE(excluded.sent_day, messages.sent_day)
             WHERE messages.state != 'sent'
             """,
             {
@@ -122,6 +128,7 @@ class Journal:
                 "channel": fields.get("channel"),
                 "state": state, "reason": reason, "subject": fields.get("subject"), "attempts": 1 if attempt else 0,
                 "now": now, "sent_at": now if sent else None,
+                "sent_day": (self._run_day.isoformat() if self._run_day else now[:10]) if sent else None,
             },
         )
 
@@ -170,7 +177,15 @@ class Journal:
         return frame
 
     # runs ----------------------------------------------------------------
+    def sent_days(self) -> pd.DataFrame:
+        """Each sent message's kind and the day of the run that sent it."""
+        frame = pd.read_sql_query(
+            "SELECT kind, COALESCE(sent_day, substr(sent_at, 1, 10)) AS sent_day FROM messages WHERE state = 'sent'", self._db)
+        frame["sent_day"] = pd.to_datetime(frame["sent_day"]).astype("datetime64[s]")
+        return frame
+
     def start_run(self, today: dt.date) -> int:
+        self._run_day = today
         cursor = self._db.execute("INSERT INTO runs (today, started_at) VALUES (?, ?)", (today.isoformat(), self._stamp()))
         return cursor.lastrowid
 

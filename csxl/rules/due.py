@@ -10,7 +10,7 @@ from ..calendars.workdays import WorkCalendar
 from ..schema import DUE_KINDS
 from ..settings import Settings
 from .birthdays import birthday_greetings
-from .complaints import overdue_complaints
+from .complaints import feedback_due_complaints, overdue_complaints, unconfirmed_complaints
 from .followups import delivery_followups, repair_followups
 from .greetings import holiday_greetings
 from .handover import overdue_handovers
@@ -37,6 +37,8 @@ def due_items(
         renewal_reminders(vehicles, sent, settings, today),
         overdue_handovers(frames["handover"], settings, today, calendar),
         overdue_complaints(frames["complaints"], settings, today),
+        unconfirmed_complaints(frames["complaints"], settings, today, calendar),
+        feedback_due_complaints(frames["complaints"], settings, today, calendar),
     ]
     return _with_details(_concat(parts), customers, vehicles, today)
 

@@ -13,9 +13,10 @@ from ..settings import Settings
 from .items import empty_items, iso, make_items, stamp
 
 
-def handover_deadline(event: str, event_date: dt.date, settings: Settings, calendar: WorkCalendar) -> dt.date:
-    workdays = settings.handover_sales_workdays if event == "新车交车" else settings.handover_service_workdays
-    return calendar.add_workdays(event_date, workdays)
+def handover_deadlines(handover: pd.DataFrame, settings: Settings, calendar: WorkCalendar) -> pd.Series:
+    """Each hand-over's deadline: 2 working days after a new car's delivery, 1 after a repair's (both settings)."""
+    workdays = handover["event"].map({"新车交车": settings.handover_sales_workdays}).fillna(settings.handover_service_workdays)
+    return calendar.add_workdays_many(handover["event_date"], workdays.astype("int64"))
 
 
 def overdue_handovers(handover: pd.DataFrame, settings: Settings, today: dt.date, calendar: WorkCalendar) -> pd.DataFrame:
@@ -23,10 +24,7 @@ def overdue_handovers(handover: pd.DataFrame, settings: Settings, today: dt.date
     pending = handover[handover["submitted_date"].isna()]
     if pending.empty:
         return empty_items()
-    deadlines = pd.to_datetime(pd.Series(
-        [handover_deadline(e, d.date(), settings, calendar) for e, d in zip(pending["event"], pending["event_date"])],
-        index=pending.index,
-    ))
+    deadlines = handover_deadlines(pending, settings, calendar)
     late = deadlines < stamp(today)
     rows, deadlines = pending[late], deadlines[late]
     lang = settings.lang

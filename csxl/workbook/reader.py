@@ -135,7 +135,7 @@ class _SheetReader:
             spellings = {s.casefold(): c.zh for c in column.choices for s in c.spellings()}
             values = text.str.casefold().map(spellings).astype("string")
             bad = text.notna() & values.isna()
-            if column.type is ColumnType.YESNO:
+            if column.type is ColumnType.YESNO and column.blank_means_no:
                 values = values.fillna("否")
             message = "bad_choice"
             params = {"allowed": "/".join(c.zh if self.lang == "zh" else c.en for c in column.choices)}

@@ -12,8 +12,12 @@ from xml.sax.saxutils import escape
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from ..schema import ColumnType
+from ..schema import NUMERIC_TYPES, ColumnType
 from .styles import StyleIds
+
+# Figures are computed unrounded and rounded only here, as they are written (SPEC 5.4).
+DECIMALS = 2
+_FOOTER = {"zh": "&amp;L&amp;A&amp;R第 &amp;P 页，共 &amp;N 页", "en": "&amp;L&amp;A&amp;RPage &amp;P of &amp;N"}
 
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH_1900 = pd.Timestamp("1899-12-30")
@@ -26,7 +30,19 @@ def _text_cell(ref: str, text: str, style: int = 0) -> str:
     return f'<c r="{ref}"{style_attr} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-def _column_cells(values: pd.Series, kind: ColumnType, letter: str, first_row: int, styles: StyleIds, date1904: bool) -> list[str]:
+def _number_styles(kind: ColumnType, styles: StyleIds, count: int, percent_rows) -> list[int]:
+    if kind is ColumnType.PERCENT:
+        return [styles.percent] * count
+    if kind is ColumnType.DECIMAL:
+        return [styles.decimal] * count
+    if kind is ColumnType.FIGURE:
+        flags = percent_rows if percent_rows is not None else [False] * count
+        return [styles.percent if flag else styles.decimal for flag in flags]
+    return [0] * count
+
+
+def _column_cells(values: pd.Series, kind: ColumnType, letter: str, first_row: int, styles: StyleIds, date1904: bool,
+                  percent_rows=None) -> list[str]:
     """One XML fragment per row ('' for an empty cell)."""
     rows = range(first_row, first_row + len(values))
     if kind is ColumnType.DATE:
@@ -36,9 +52,14 @@ def _column_cells(values: pd.Series, kind: ColumnType, letter: str, first_row: i
             "" if pd.isna(s) else f'<c r="{letter}{r}" s="{styles.date}"><v>{int(s)}</v></c>'
             for r, s in zip(rows, serials)
         ]
-    if kind in (ColumnType.NUMBER, ColumnType.SCORE):
-        numbers = pd.to_numeric(values, errors="coerce")
-        return ["" if pd.isna(n) else f'<c r="{letter}{r}"><v>{_number(n)}</v></c>' for r, n in zip(rows, numbers)]
+    if kind in NUMERIC_TYPES:
+        numbers = pd.to_numeric(values, errors="coerce").astype("float64").round(DECIMALS)
+        cell_styles = _number_styles(kind, styles, len(values), percent_rows)
+        style_attrs = [f' s="{style}"' if style else "" for style in cell_styles]
+        return [
+            "" if pd.isna(n) else f'<c r="{letter}{r}"{attr}><v>{_number(n)}</v></c>'
+            for r, n, attr in zip(rows, numbers, style_attrs)
+        ]
     return ["" if _blank(v) else _text_cell(f"{letter}{r}", str(v)) for r, v in zip(rows, values)]
 
 
@@ -57,17 +78,24 @@ def render_sheet(
     widths: list[int],
     styles: StyleIds,
     date1904: bool,
+    lang: str = "zh",
+    drawing_rel_id: str | None = None,
 ) -> bytes:
-    """Worksheet XML: a styled, frozen header row, then one row per frame row."""
+    """Worksheet XML: a styled, frozen header row, then one row per frame row; A4 landscape, one page wide.
+
+    A frame may carry ``attrs["percent_rows"]``: the rows whose FIGURE cells are rates.
+    """
     letters = [get_column_letter(i + 1) for i in range(len(headers))]
+    percent_rows = frame.attrs.get("percent_rows")
     columns = [
-        _column_cells(frame.iloc[:, i], kinds[i], letters[i], 2, styles, date1904) for i in range(len(headers))
+        _column_cells(frame.iloc[:, i], kinds[i], letters[i], 2, styles, date1904, percent_rows) for i in range(len(headers))
     ]
     last_row = len(frame) + 1
     out = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">',
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
         f'<dimension ref="A1:{letters[-1]}{last_row}"/>',
         '<sheetViews><sheetView workbookViewId="0">'
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
@@ -82,5 +110,12 @@ def render_sheet(
     ]
     for index, cells in enumerate(zip(*columns)):
         out.append(f'<row r="{index + 2}">{"".join(cells)}</row>')
-    out.append('</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>')
+    out.append(
+        '</sheetData><pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        f'<headerFooter><oddFooter>{_FOOTER.get(lang, _FOOTER["zh"])}</oddFooter></headerFooter>'
+    )
+    if drawing_rel_id:
+        out.append(f'<drawing r:id="{drawing_rel_id}"/>')
+    out.append("</worksheet>")
     return "".join(out).encode("utf-8")

@@ -15,6 +15,8 @@ from lxml import etree
 from .package import MAIN_NS, _bytes, _q, _xml
 
 DATE_FORMAT = "yyyy-mm-dd"
+PERCENT_FORMAT = "0%"
+DECIMAL_FORMAT = "#,##0.00"
 HEADER_FILL_RGB = "FFDDEBF7"
 
 
@@ -22,6 +24,8 @@ HEADER_FILL_RGB = "FFDDEBF7"
 class StyleIds:
     header: int
     date: int
+    percent: int
+    decimal: int
     text: int = 0
 
 
@@ -46,14 +50,14 @@ def _append_counted(container, element) -> int:
     return len(container) - 1
 
 
-def _date_format_id(root) -> int:
+def _format_id(root, code: str) -> int:
     numfmts = _child(root, "numFmts", ("fonts",))
     ids = [int(n.get("numFmtId")) for n in numfmts]
     for n in numfmts:
-        if n.get("formatCode") == DATE_FORMAT:
+        if n.get("formatCode") == code:
             return int(n.get("numFmtId"))
     new_id = max([163, *ids]) + 1
-    _append_counted(numfmts, etree.Element(_q(MAIN_NS, "numFmt"), numFmtId=str(new_id), formatCode=DATE_FORMAT))
+    _append_counted(numfmts, etree.Element(_q(MAIN_NS, "numFmt"), numFmtId=str(new_id), formatCode=code))
     return new_id
 
 
@@ -114,7 +118,11 @@ def ensure_styles(styles_xml: bytes) -> tuple[bytes, StyleIds]:
     """Return styles.xml (changed only if something had to be added) and the ids to use."""
     root = _xml(styles_xml)
     before = _bytes(root)
-    date_fmt = _date_format_id(root)
-    ids = StyleIds(header=_xf_id(root, 0, _bold_font_id(root), _header_fill_id(root)), date=_xf_id(root, date_fmt, 0, 0))
+    ids = StyleIds(
+        header=_xf_id(root, 0, _bold_font_id(root), _header_fill_id(root)),
+        date=_xf_id(root, _format_id(root, DATE_FORMAT), 0, 0),
+        percent=_xf_id(root, _format_id(root, PERCENT_FORMAT), 0, 0),
+        decimal=_xf_id(root, _format_id(root, DECIMAL_FORMAT), 0, 0),
+    )
     after = _bytes(root)
     return (styles_xml if after == before else after), ids

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 from lxml import etree
+from openpyxl.utils import get_column_letter
 
 from ..schema import ColumnType, Sheet, choice_label
 from .package import (
@@ -26,6 +27,7 @@ from .package import (
     _xml,
     write_parts,
 )
+from .charts import CHART_CT, CHART_REL, DRAWING_CT, DRAWING_REL, chart_xml, drawing_xml, relationships_xml
 from .sheetxml import render_sheet
 from .styles import ensure_styles
 
@@ -48,7 +50,7 @@ class _Edit:
         self.app = _xml(package.read("docProps/app.xml")) if package.has("docProps/app.xml") else None
         self.replacements: dict[str, bytes] = {}
         self.removals: set[str] = set()
-        self.structure_changed = False
+        self.changed: set[str] = set()  # which structural parts to write
 
     def rel_target(self, rel_type: str) -> str | None:
         for rel in self.rels:
@@ -74,7 +76,7 @@ class _Edit:
         etree.SubElement(self.rels, _q(PKG_REL_NS, "Relationship"), Id=rel_id, Type=WORKSHEET_REL, Target=target)
         etree.SubElement(self.content_types, _q(CT_NS, "Override"), PartName="/" + part, ContentType=WORKSHEET_CT)
         self._add_title(name)
-        self.structure_changed = True
+        self.changed.update(("workbook", "rels", "content_types", "app"))
         entry = SheetEntry(name, sheet_id, rel_id, part)
         self.package.sheets.append(entry)
         return entry
@@ -115,15 +117,85 @@ class _Edit:
         for override in list(self.content_types):
             if override.get("PartName") == "/" + part:
                 self.content_types.remove(override)
-        self.structure_changed = True
+        self.changed.update(("rels", "content_types"))
+
+    def drop_parts_of(self, part: str) -> None:
+        """Remove the parts only ``part`` points to (drawings, charts, comments, …), so a rewrite never duplicates them."""
+        rels_part = Package.rels_of(part)
+        if not self.package.has(rels_part) or rels_part in self.removals:
+            return
+        self.removals.add(rels_part)
+        for rel in _xml(self.package.read(rels_part)):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = Package.resolve(part, rel.get("Target"))
+            if self.package.has(target) and target not in self.removals:
+                self.removals.add(target)
+                self.drop_parts_of(target)
+        for override in list(self.content_types):
+            if override.get("PartName", "").lstrip("/") in self.removals:
+                self.content_types.remove(override)
+                self.changed.add("content_types")
+
+    def free_part(self, pattern: str) -> str:
+        """The first ``pattern.format(n)`` that no current or new part uses."""
+        taken = self.package.part_names() | set(self.replacements)
+        number = 1
+        while pattern.format(number) in taken:
+            number += 1
+        return pattern.format(number)
+
+    def add_charts(self, entry: SheetEntry, charts: list, columns: list[str]) -> str:
+        """Write the drawing and chart parts of a sheet; returns the sheet's relationship id for the drawing."""
+        drawing = self.free_part("xl/drawings/drawing{}.xml")
+        self.replacements[drawing] = b""  # reserve the name while the charts take theirs
+        chart_rels = []
+        for index, chart in enumerate(charts, start=1):
+            part = self.free_part("xl/charts/chart{}.xml")
+            self.replacements[part] = chart_xml(chart, entry.name, columns)
+            self._override(part, CHART_CT)
+            chart_rels.append((f"rId{index}", CHART_REL, posixpath.relpath(part, posixpath.dirname(drawing))))
+        self.replacements[drawing] = drawing_xml([rel_id for rel_id, _, _ in chart_rels], len(columns) + 1)
+        self.replacements[Package.rels_of(drawing)] = relationships_xml(chart_rels)
+        self._override(drawing, DRAWING_CT)
+        self.replacements[Package.rels_of(entry.part)] = relationships_xml(
+            [("rId1", DRAWING_REL, posixpath.relpath(drawing, posixpath.dirname(entry.part)))]
+        )
+        return "rId1"
+
+    def _override(self, part: str, content_type: str) -> None:
+        etree.SubElement(self.content_types, _q(CT_NS, "Override"), PartName="/" + part, ContentType=content_type)
+        self.changed.add("content_types")
+
+    def set_print_names(self, entry: SheetEntry, last_column: str, last_row: int) -> None:
+        """Print titles (the header row on every page) and the print area (the table, not the charts beside it)."""
+        sheets = self.workbook.find(_q(MAIN_NS, "sheets"))
+        position = next(i for i, s in enumerate(sheets) if s.get(_q(DOC_REL_NS, "id")) == entry.rel_id)
+        names = self.workbook.find(_q(MAIN_NS, "definedNames"))
+        if names is None:
+            names = etree.Element(_q(MAIN_NS, "definedNames"))
+            anchor = next((self.workbook.find(_q(MAIN_NS, t)) for t in ("externalReferences", "functionGroups", "sheets")
+                           if self.workbook.find(_q(MAIN_NS, t)) is not None))
+            anchor.addnext(names)
+        quoted = "'" + entry.name.replace("'", "''") + "'"
+        wanted = {"_xlnm.Print_Titles": f"{quoted}!$1:$1", "_xlnm.Print_Area": f"{quoted}!$A$1:${last_column}${last_row}"}
+        for name, value in wanted.items():
+            found = next((d for d in names if d.get("name") == name and d.get("localSheetId") == str(position)), None)
+            if found is None:
+                found = etree.SubElement(names, _q(MAIN_NS, "definedName"), name=name, localSheetId=str(position))
+            if found.text != value:
+                found.text = value
+                self.changed.add("workbook")
 
     def finish(self) -> None:
-        if self.structure_changed:
+        if "workbook" in self.changed:
             self.replacements[self.package.workbook_part] = _bytes(self.workbook)
+        if "rels" in self.changed:
             self.replacements[Package.rels_of(self.package.workbook_part)] = _bytes(self.rels)
+        if "content_types" in self.changed:
             self.replacements["[Content_Types].xml"] = _bytes(self.content_types)
-            if self.app is not None:
-                self.replacements["docProps/app.xml"] = _bytes(self.app)
+        if "app" in self.changed and self.app is not None:
+            self.replacements["docProps/app.xml"] = _bytes(self.app)
 
 
 def _localised(frame: pd.DataFrame, sheet: Sheet, lang: str) -> pd.DataFrame:
@@ -136,8 +208,14 @@ def _localised(frame: pd.DataFrame, sheet: Sheet, lang: str) -> pd.DataFrame:
     return out
 
 
-def write_generated(package: Package, frames: dict[Sheet, pd.DataFrame], lang: str) -> Path:
-    """Replace (or add) the generated sheets in ``frames``; returns the backup path."""
+def write_generated(package: Package, frames: dict[Sheet, pd.DataFrame], lang: str, charts: dict[Sheet, list] | None = None) -> Path:
+    """Replace (or add) the generated sheets in ``frames``, with their ``charts``; returns the backup path."""
+    return write_parts(package.path, *generated_parts(package, frames, lang, charts), package.fingerprint)
+
+
+def generated_parts(package: Package, frames: dict[Sheet, pd.DataFrame], lang: str, charts: dict[Sheet, list] | None = None):
+    """The parts to replace and to remove so that ``package`` holds ``frames`` as its generated tabs."""
+    charts = charts or {}
     edit = _Edit(package)
     styles_part = edit.rel_target(STYLES_REL)
     current_styles = package.read(styles_part)
@@ -148,17 +226,23 @@ def write_generated(package: Package, frames: dict[Sheet, pd.DataFrame], lang: s
     for sheet, frame in frames.items():
         entry = find_sheet(package, sheet) or edit.add_sheet(sheet.name(lang))
         replaced_ids.add(entry.sheet_id)
-        sheet_rels = Package.rels_of(entry.part)
-        if package.has(sheet_rels):
-            edit.removals.add(sheet_rels)  # our sheet XML references no drawings, comments or tables
+        edit.drop_parts_of(entry.part)  # the old drawing and charts (or whatever the tab pointed to) go
+        drawing = edit.add_charts(entry, charts[sheet], sheet.keys) if charts.get(sheet) else None
+        if drawing:
+            edit.removals.discard(Package.rels_of(entry.part))
+        localised = _localised(frame, sheet, lang)
+        localised.attrs = frame.attrs
         edit.replacements[entry.part] = render_sheet(
-            _localised(frame, sheet, lang),
+            localised,
             sheet.headers(lang),
             [c.type for c in sheet.columns],
             [c.width for c in sheet.columns],
             ids,
             package.date1904,
+            lang,
+            drawing,
         )
+        edit.set_print_names(entry, get_column_letter(len(sheet.columns)), len(frame) + 1)
     edit.drop_calc_chain_if_it_names(replaced_ids)
     edit.finish()
-    return write_parts(package.path, edit.replacements, edit.removals, package.fingerprint)
+    return edit.replacements, edit.removals

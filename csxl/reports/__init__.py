@@ -1,0 +1,50 @@
+"""The report tabs (SPEC 5.4): pure functions from the workbook's frames and the as-of day to tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from ..calendars.workdays import WorkCalendar
+from ..rules.followups import followup_tasks
+from ..schema import (
+    COMPLAINT_ANALYSIS, CUSTOMER_ANALYSIS, CUSTOMER_VALUE, FOLLOWUP_DAILY, FOLLOWUP_MONTHLY, FOLLOWUP_WEEKLY,
+    MONTHLY_REPORT, RECTIFICATION, SAMPLING, Sheet,
+)
+from ..settings import Settings
+from .charts import charts_for
+from .complaints import complaint_analysis
+from .customers import customer_analysis, customer_value
+from .followup import followup_report, rectification_list, sampling_list
+from .monthly import monthly_report
+from .periods import DAY, MONTH, WEEK, last_complete_month
+
+__all__ = ["build_reports", "charts_for", "last_complete_month"]
+
+
+def build_reports(
+    frames: dict[str, pd.DataFrame], settings: Settings, today: dt.date, calendar: WorkCalendar,
+    sent_days: pd.DataFrame | None = None, month: str | None = None, progress=None,
+) -> dict[Sheet, pd.DataFrame]:
+    """Every report tab; ``month`` is the 客服月报's (default: the last complete month before ``today``)."""
+    sent_days = sent_days if sent_days is not None else pd.DataFrame({"kind": pd.Series(dtype="string"), "sent_day": pd.Series(dtype="datetime64[s]")})
+    tasks = followup_tasks(frames, settings, today)
+    visits = frames["visits"]
+    steps = [
+        (FOLLOWUP_DAILY, lambda: followup_report(tasks, visits, settings, today, DAY)),
+        (FOLLOWUP_WEEKLY, lambda: followup_report(tasks, visits, settings, today, WEEK)),
+        (FOLLOWUP_MONTHLY, lambda: followup_report(tasks, visits, settings, today, MONTH)),
+        (RECTIFICATION, lambda: rectification_list(visits, frames, settings, today)),
+        (SAMPLING, lambda: sampling_list(tasks, frames, settings, today)),
+        (COMPLAINT_ANALYSIS, lambda: complaint_analysis(frames["complaints"], settings, today)),
+        (CUSTOMER_VALUE, lambda: customer_value(frames, settings, today)),
+        (CUSTOMER_ANALYSIS, lambda: customer_analysis(frames, reports[CUSTOMER_VALUE], settings, today)),
+        (MONTHLY_REPORT, lambda: monthly_report(month or last_complete_month(today), tasks, frames, settings, today, sent_days, calendar)),
+    ]
+    reports: dict[Sheet, pd.DataFrame] = {}
+    for sheet, make in steps:
+        if progress:
+            progress(sheet.name(settings.lang))
+        reports[sheet] = make()
+    return reports

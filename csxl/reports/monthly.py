@@ -1,0 +1,84 @@
+"""客服月报: the customer-service centre's monthly work report, this month against last (SPEC 5.4)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..calendars.workdays import WorkCalendar
+from ..i18n import t
+from ..rules.complaints import complaint_deadline, is_closed
+from ..rules.handover import handover_deadlines
+from ..rules.items import GREETING_KINDS, REMINDER_KINDS
+from ..schema import MONTHLY_REPORT
+from ..settings import Settings
+from .customers import customer_value
+from .followup import followup_report
+from .periods import month_bounds, previous_month
+
+# Items whose figures are rates (shown as percentages).
+RATE_ITEMS = ("7DC完成率", "3DC完成率", "月回访完成率", "年回访完成率", "接通率")
+HANDOVER_LATE = "资料交接逾期"
+
+
+def month_figures(month: str, tasks: pd.DataFrame, frames: dict[str, pd.DataFrame], settings: Settings, as_of,
+                  sent: pd.DataFrame, calendar: WorkCalendar) -> dict[str, float]:
+    """Every figure of the monthly report for ``month`` (follow-ups as of ``as_of``, states at the month's end)."""
+    first, last = month_bounds(month)
+    follow = followup_report(tasks, frames["visits"], settings, as_of, "month", [month]).set_index("kind")
+    figures = {
+        "7DC应回访": follow.at["7DC", "due"], "7DC完成率": follow.at["7DC", "completion_rate"],
+        "3DC应回访": follow.at["3DC", "due"], "3DC完成率": follow.at["3DC", "completion_rate"],
+        "月回访完成率": follow.at["月回访", "completion_rate"], "年回访完成率": follow.at["年回访", "completion_rate"],
+        "回访次数": follow.at["合计", "calls"], "接通率": follow.at["合计", "reach_rate"],
+        "平均总体满意度": follow.at["合计", "overall"], "低分数": follow.at["合计", "low_scores"],
+    }
+    first_car = frames["vehicles"].groupby("customer_id")["delivery_date"].min()
+    figures["新增客户"] = int(first_car.between(first, last).sum())
+    values = customer_value(frames, settings, last.date())
+    figures["流失风险客户"] = int((values["churn_risk"] == "是").sum())
+
+    complaints = frames["complaints"]
+    received = complaints["received_date"]
+    closed_in_month = is_closed(complaints) & complaints["closed_date"].between(first, last)
+    open_at_end = (received <= last) & ~(is_closed(complaints) & ~(complaints["closed_date"] > last))
+    figures["投诉受理"] = int(received.between(first, last).sum())
+    figures["投诉结案"] = int(closed_in_month.sum())
+    figures["超期未结投诉"] = int((open_at_end & (complaint_deadline(complaints, settings) < last)).sum())
+    figures["平均处理天数"] = (complaints["closed_date"] - received).dt.days[closed_in_month].mean()
+
+    sent_in_month = sent[sent["sent_day"].between(first, last)] if not sent.empty else sent
+    figures["生日关怀已发送"] = int((sent_in_month["kind"] == GREETING_KINDS[0]).sum()) if len(sent_in_month) else 0
+    figures["节日问候已发送"] = int((sent_in_month["kind"] == GREETING_KINDS[1]).sum()) if len(sent_in_month) else 0
+    figures["到期提醒已发送"] = int(sent_in_month["kind"].isin(REMINDER_KINDS).sum()) if len(sent_in_month) else 0
+
+    handover = frames["handover"]
+    deadline = handover_deadlines(handover, settings, calendar)
+    late = deadline.between(first, last) & ~(handover["submitted_date"] <= deadline)
+    figures[HANDOVER_LATE] = int(late.sum())
+    for clerk, count in handover.loc[late, "clerk"].fillna("—").value_counts().sort_index().items():
+        figures[f"{HANDOVER_LATE}·{clerk}"] = int(count)
+    return figures
+
+
+def monthly_report(month: str, tasks, frames, settings: Settings, as_of, sent: pd.DataFrame, calendar: WorkCalendar) -> pd.DataFrame:
+    this = month_figures(month, tasks, frames, settings, as_of, sent, calendar)
+    last = month_figures(previous_month(month), tasks, frames, settings, as_of, sent, calendar)
+    items = list(this) + [k for k in last if k not in this]  # a clerk late only last month still gets a row
+    frame = pd.DataFrame({
+        "item": items,
+        "this_month": [this.get(k, 0) for k in items],
+        "last_month": [last.get(k, 0) for k in items],
+    })
+    frame["this_month"] = frame["this_month"].astype("float64")
+    frame["last_month"] = frame["last_month"].astype("float64")
+    frame["change"] = frame["this_month"] - frame["last_month"]
+    frame.attrs["percent_rows"] = frame["item"].isin(RATE_ITEMS).to_numpy()
+    if settings.lang != "zh":
+        frame["item"] = [_english(item) for item in frame["item"]]
+    return frame[MONTHLY_REPORT.keys]
+
+
+def _english(item: str) -> str:
+    if item.startswith(HANDOVER_LATE + "·"):
+        return t("monthly_" + HANDOVER_LATE, "en") + " · " + item.split("·", 1)[1]
+    return t("monthly_" + item, "en")
