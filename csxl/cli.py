@@ -13,10 +13,13 @@ import click
 from tqdm import tqdm
 
 from . import clock, jobs
-from .console import due_summary, due_table, problem_lines, remind_lines, search_lines, status_lines
+from .console import (
+    card_lines, date_search_lines, due_summary, due_table, monthly_report_lines, problem_lines, remind_lines, search_lines,
+    status_lines,
+)
 from .errors import CsxlError, WorkbookNotFound
 from .messages.config import MailConfig, load_config
-from .schema import CONFIG_SHEETS, INPUT_SHEETS, LANGS
+from .schema import CONFIG_SHEETS, INPUT_SHEETS, LANGS, REPORT_SHEETS
 from .workbook.package import ensure_not_open
 from .workbook.template import build_template
 
@@ -49,10 +52,11 @@ def _friendly_errors(command):
 
 
 class _SheetProgress:
-    """A progress bar over the sheets being read (silent when not on a terminal)."""
+    """A progress bar over the sheets being read, and the report tabs being computed (silent when not on a terminal)."""
 
-    def __init__(self, label: str):
-        self.bar = tqdm(total=len(INPUT_SHEETS) + len(CONFIG_SHEETS), desc=label, unit="表", leave=False, disable=None)
+    def __init__(self, label: str, reports: bool = False):
+        total = len(INPUT_SHEETS) + len(CONFIG_SHEETS) + (len(REPORT_SHEETS) if reports else 0)
+        self.bar = tqdm(total=total, desc=label, unit="表", leave=False, disable=None)
 
     def __call__(self, sheet_name: str):
         self.bar.set_postfix_str(sheet_name)
@@ -124,7 +128,7 @@ def refresh(path: Path, today):
 
 def _refresh_and_report(path: Path, today: dt.date, book=None) -> jobs.DueResult:
     started = time.perf_counter()
-    with _SheetProgress("刷新" if CLI_LANG == "zh" else "refreshing") as progress:
+    with _SheetProgress("刷新" if CLI_LANG == "zh" else "refreshing", reports=True) as progress:
         result, backup = jobs.refresh(path, today, progress, book=book)
     lang = CLI_LANG
     seconds = time.perf_counter() - started
@@ -139,11 +143,40 @@ def _refresh_and_report(path: Path, today: dt.date, book=None) -> jobs.DueResult
 
 @cli.command()
 @workbook_path
-@click.argument("text")
+@_today_option
+@click.option("--month", default=None, metavar="YYYY-MM", help="月报的月份，默认上一个完整月 / report month (default: last complete month)")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="输出文件，默认工作簿旁的 客服月报-YYYY-MM.xlsx / output workbook")
 @_friendly_errors
-def search(path: Path, text: str):
-    """按姓名、手机、车牌、车架号或客户编号查找客户 / Find customers and their vehicles."""
-    for line in search_lines(jobs.search(path, text), CLI_LANG):
+def report(path: Path, today, month: str | None, output: Path | None):
+    """生成给管理层的客服月报工作簿（含图表）/ The monthly report for management, as a workbook of its own."""
+    out, tabs = jobs.monthly_report_book(path, _resolve_today(today), month, output)
+    for line in monthly_report_lines(out, tabs, CLI_LANG):
+        click.echo(line)
+
+
+@cli.command()
+@workbook_path
+@click.argument("text", required=False)
+@click.option("--card", is_flag=True, help="显示这位客户的完整档案（车辆、维修、回访、投诉、消息）/ the customer's whole file")
+@click.option("--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="按日期查找：起始日期 / from this day")
+@click.option("--to", "end", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="按日期查找：截止日期（含）/ to this day")
+@click.option("--by", type=click.Choice(["delivery", "repair", "visit"]), default="delivery", show_default=True,
+              help="按哪种日期：提车、维修交车、回访 / which date")
+@_friendly_errors
+def search(path: Path, text: str | None, card: bool, start, end, by: str):
+    """按姓名、手机、车牌、车架号或客户编号查找客户，或按日期查找 / Find customers, by text or by date."""
+    if start or end:
+        first = (start or end).date()
+        last = (end or start).date()
+        lines = date_search_lines(jobs.search_dates(path, min(first, last), max(first, last), by), CLI_LANG)
+    elif not text:
+        raise click.UsageError("请给出要查找的内容，或用 --from/--to 按日期查找" if CLI_LANG == "zh" else "give TEXT, or --from/--to")
+    elif card:
+        lines = card_lines(*jobs.card(path, text), CLI_LANG)
+    else:
+        lines = search_lines(jobs.search(path, text), CLI_LANG)
+    for line in lines:
         click.echo(line)
 
 

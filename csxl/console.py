@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pandas as pd
 
 from .problems import Problem
-from .schema import DUE, DUE_KINDS, VEHICLES, choice_label
+from .schema import (
+    COMPLAINTS, CUSTOMERS, DUE, DUE_KINDS, MONTHLY_REPORT, SCORE_COLUMNS, SERVICES, VEHICLES, VISITS, ColumnType, choice_label,
+)
 
 
 def _cell(value) -> str:
@@ -48,11 +52,51 @@ def due_table(due: pd.DataFrame, lang: str, limit: int = 20) -> list[str]:
     return lines
 
 
-def search_lines(results, lang: str) -> list[str]:
+def _figure(value, kind) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    if kind is ColumnType.PERCENT:
+        return f"{value:.0%}"
+    if kind is ColumnType.DECIMAL:
+        return f"{value:,.2f}"
+    return f"{value:,.0f}"
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives ``text``: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _left(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _right(text: str, width: int) -> str:
+    return " " * max(0, width - _width(text)) + text
+
+
+def monthly_report_lines(out, tabs: dict, lang: str) -> list[str]:
+    """The 客服月报 as a small table, and where the workbook went."""
+    frame = tabs[MONTHLY_REPORT]
+    kinds = frame.attrs.get("row_kinds") or [ColumnType.DECIMAL] * len(frame)
+    headers = [MONTHLY_REPORT.column(c).header(lang) for c in MONTHLY_REPORT.keys]
+    width = max(_width(str(i)) for i in frame["item"]) + 2
+    lines = [_left(headers[0], width) + "".join(_right(h, 12) for h in headers[1:])]
+    for (_, row), kind in zip(frame.iterrows(), kinds):
+        change = _figure(row["change"], kind)
+        if not pd.isna(row["change"]) and row["change"] > 0:
+            change = "+" + change
+        cells = [_figure(row["this_month"], kind), _figure(row["last_month"], kind), change]
+        lines.append(_left(str(row["item"]), width) + "".join(_right(c, 12) for c in cells))
+    lines.append(f"→ {out}" if lang != "zh" else f"已写入 {out}")
+    return lines
+
+
+def search_lines(results, lang: str, limit: int = 20) -> list[str]:
     if not results:
         return ["未找到" if lang == "zh" else "no match"]
     lines = []
-    for person, vehicles in results:
+    for person, vehicles in results[:limit]:
         lines.append("  ".join(_cell(person[c]) for c in ("customer_id", "name", "phone", "email", "member_tier")).rstrip())
         for _, car in vehicles.iterrows():
             delivered = _cell(car["delivery_date"])
@@ -60,9 +104,63 @@ def search_lines(results, lang: str) -> list[str]:
             lines.append("    " + "  ".join(_cell(car[c]) for c in ("plate", "vin", "model")) + (f"  {label} {delivered}" if delivered else ""))
         if vehicles.empty:
             lines.append("    （无车辆）" if lang == "zh" else "    (no vehicles)")
+    if len(results) > limit:
+        more = len(results) - limit
+        lines.append(f"… 另有 {more} 位客户，请输入更多内容缩小范围" if lang == "zh" else f"… and {more} more customers; type more to narrow it down")
     return lines
 
 
+def _row_text(row: pd.Series, sheet, keys, lang: str) -> str:
+    """``header value`` pairs of the non-empty cells, in the schema's words."""
+    parts = []
+    for key in keys:
+        value = row.get(key)
+        text = _cell(int(value) if isinstance(value, float) and value.is_integer() else value)
+        if text:
+            column = sheet.column(key)
+            if column.choices:
+                text = choice_label(column.choices, text, lang)
+            parts.append(f"{column.header(lang)} {text}")
+    return "  ".join(parts)
+
+
+def card_lines(card, matches: pd.DataFrame, lang: str) -> list[str]:
+    """One customer's whole file, or the customers to choose from."""
+    zh = lang == "zh"
+    if card is None:
+        if matches.empty:
+            return ["未找到" if zh else "no match"]
+        lines = [f"找到 {len(matches)} 位客户，请用客户编号、手机或车牌指定一位：" if zh else f"{len(matches)} customers match; name one by id, phone or plate:"]
+        lines += ["  " + "  ".join(_cell(r[c]) for c in ("customer_id", "name", "phone")) for _, r in matches.head(20).iterrows()]
+        return lines
+    person = card.customer
+    lines = ["  ".join(_cell(person[c]) for c in ("customer_id", "name", "phone", "email", "member_tier", "branch")).rstrip()]
+    more = _row_text(person, CUSTOMERS, ("gender", "birthday", "lunar_birthday", "address", "opt_out", "churn_reason", "notes"), lang)
+    if more:
+        lines.append("  " + more)
+    sections = [
+        ("车辆" if zh else "Vehicles", card.vehicles, VEHICLES, ("plate", "vin", "model", "delivery_date", "outlet_level", "insurance_due", "inspection_due", "maintenance_due")),
+        ("维修" if zh else "Repairs", card.services, SERVICES, ("order_no", "vin", "date_in", "date_out", "kind", "amount", "advisor")),
+        ("回访" if zh else "Calls", card.visits, VISITS, ("visit_date", "kind", "order_no", "staff", "result", *SCORE_COLUMNS, "comment", "needs_action")),
+        ("投诉" if zh else "Complaints", card.complaints, COMPLAINTS, ("complaint_id", "received_date", "category", "channel", "status", "closed_date", "resolution", "satisfied")),
+    ]
+    for title, rows, sheet, keys in sections:
+        lines.append(f"{title}（{len(rows)}）" if zh else f"{title} ({len(rows)})")
+        lines += ["  " + _row_text(r, sheet, keys, lang) for _, r in rows.iterrows()]
+    sent = card.messages
+    lines.append(f"消息（{len(sent)}）" if zh else f"Messages ({len(sent)})")
+    for _, m in sent.iterrows():
+        lines.append("  " + "  ".join(_cell(m[c]) for c in ("updated_at", "kind", "occasion", "state", "subject")))
+    return lines
+
+
+def date_search_lines(found: pd.DataFrame, lang: str, limit: int = 50) -> list[str]:
+    if found.empty:
+        return ["未找到" if lang == "zh" else "no match"]
+    lines = ["  ".join(_cell(r[c]) for c in ("date", "customer_id", "name", "phone", "plate", "vin", "detail")) for _, r in found.head(limit).iterrows()]
+    if len(found) > limit:
+        lines.append(f"… 另有 {len(found) - limit} 条" if lang == "zh" else f"… and {len(found) - limit} more")
+    return lines
 
 
 _REASONS = {

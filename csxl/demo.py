@@ -81,12 +81,10 @@ def demo_rows(today: dt.date, customers: int = 300, seed: int = 2026) -> dict[st
                 "vehicle_tax_due": today + rng.randint(0, 365) * day,
             })
             age = (today - delivered).days
-            if age >= 7 and rng.random() < 0.9:
-                rows["visits"].append(_visit(rng, cid, vin, "7DC", delivered + rng.randint(7, 9) * day))
-            if age >= 30 and rng.random() < 0.8:
-                rows["visits"].append(_visit(rng, cid, vin, "月回访", delivered + rng.randint(30, 34) * day))
-            if age >= 365 and rng.random() < 0.7:
-                rows["visits"].append(_visit(rng, cid, vin, "年回访", delivered + rng.randint(365, 372) * day))
+            # calls are logged on or after their day, never after today
+            for kind, after, chance in (("7DC", 7, 0.9), ("月回访", 30, 0.8), ("季度回访", 90, 0.6), ("年回访", 365, 0.7)):
+                if age >= after and rng.random() < chance:
+                    rows["visits"].append(_visit(rng, cid, vin, kind, min(today, delivered + (after + rng.randint(0, 4)) * day)))
             if age <= 20:
                 submitted = delivered + rng.randint(0, 4) * day
                 rows["handover"].append({
@@ -106,7 +104,7 @@ def demo_rows(today: dt.date, customers: int = 300, seed: int = 2026) -> dict[st
                     "amount": float(rng.randrange(300, 20_000, 10)), "advisor": rng.choice(ADVISORS),
                 })
                 if (today - date_out).days >= 3 and rng.random() < 0.85:
-                    visit = _visit(rng, cid, vin, "3DC", date_out + rng.randint(3, 5) * day)
+                    visit = _visit(rng, cid, vin, "3DC", min(today, date_out + rng.randint(3, 5) * day))
                     visit["order_no"] = order_no
                     rows["visits"].append(visit)
                 if (today - date_out).days <= 5:

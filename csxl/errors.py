@@ -40,3 +40,7 @@ class BadMailConfig(CsxlError):
 
 class MissingPassword(CsxlError):
     """SMTP needs a password (or authorisation code) and none is in the keyring or environment."""
+
+
+class BadMonth(CsxlError):
+    """A report month is not YYYY-MM, or lies after the as-of day."""

@@ -39,6 +39,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "读取后工作簿被另存过，未写入，保留了对方保存的版本：{path}（请重新运行）",
         "en": "the workbook was saved by someone else after it was read; nothing was written: {path} (run again)",
     },
+    "BadMonth": {"zh": "月份应为 YYYY-MM，且不晚于今天所在的月份：{path}", "en": "the month must be YYYY-MM and not after this month: {path}"},
     "BadSetting": {"zh": "设置有误：{path}", "en": "bad setting: {path}"},
     "BadMailConfig": {"zh": "邮件配置有误：{path}", "en": "bad mail configuration: {path}"},
     "MissingPassword": {

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .calendars.workdays import WorkCalendar
+from .errors import BadMonth
 from .i18n import t
 from .messages.config import MailConfig
 from .messages.channels import channel_for
@@ -19,11 +22,12 @@ from .messages.sent_log import sent_log_frame
 from .messages.templates import TemplateBook
 from .problems import Problem, problems_frame
 from .rules import due_today, message_items
-from .reports import build_reports, charts_for
-from .schema import DUE, PROBLEMS, SENT_LOG, Sheet
-from .search import search_customers
-from .workbook.package import ensure_not_open
+from .reports import build_reports, charts_for, last_complete_month, management_report
+from .schema import DUE, MONTHLY_REPORT, PROBLEMS, SENT_LOG, Sheet
+from .search import Card, best_match, customer_card, search_by_date, search_customers
+from .workbook.package import TEMP_PREFIX, Package, ensure_not_open
 from .workbook.reader import Book, read_book
+from .workbook.template import build_report_shell
 from .workbook.writer import write_generated
 
 OUTBOX_FOLDER = "outbox"
@@ -62,11 +66,56 @@ def _sent_messages(path: Path) -> pd.DataFrame | None:
 
 def compute_reports(book: Book, today: dt.date, month: str | None = None, progress=None) -> dict[Sheet, pd.DataFrame]:
     """Every report tab of SPEC 5.4 for ``book`` as of ``today``."""
-    sent_days = None
-    if journal_path(book.path).exists():
-        with Journal.beside(book.path) as journal:
-            sent_days = journal.sent_days()
-    return build_reports(book.frames, book.settings, today, WorkCalendar(book.workday_adjustments), sent_days, month, progress)
+    return build_reports(book.frames, book.settings, today, WorkCalendar(book.workday_adjustments), _sent_days(book.path), month, progress)
+
+
+def _sent_days(path: Path) -> pd.DataFrame | None:
+    if not journal_path(path).exists():
+        return None
+    with Journal.beside(path) as journal:
+        return journal.sent_days()
+
+
+def report_month(text: str | None, today: dt.date) -> str:
+    """The 客服月报's month: ``YYYY-MM`` as given (not after today's month), else the last complete one."""
+    if text is None:
+        return last_complete_month(today)
+    try:
+        month = dt.datetime.strptime(text.strip(), "%Y-%m")
+    except ValueError:
+        raise BadMonth(text) from None
+    if (month.year, month.month) > (today.year, today.month):
+        raise BadMonth(text)
+    return f"{month:%Y-%m}"
+
+
+def monthly_report_book(path: Path, today: dt.date, month: str | None = None, out: Path | None = None) -> tuple[Path, dict]:
+    """Write the monthly report for management as a workbook of its own (default ``客服月报-YYYY-MM.xlsx`` beside ``path``)."""
+    month = report_month(month, today)
+    book = read_book(path)
+    lang = book.lang
+    tabs = management_report(book.frames, book.settings, today, WorkCalendar(book.workday_adjustments), _sent_days(path), month)
+    out = Path(out) if out else Path(path).with_name(f"{MONTHLY_REPORT.name(lang)}-{month}.xlsx")
+    if out.suffix.lower() != ".xlsx":
+        out = out.with_name(out.name + ".xlsx")
+    ensure_not_open(out)
+    fd, shell_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".xlsx", dir=out.parent)
+    os.close(fd)
+    shell = Path(shell_name)
+    try:
+        build_report_shell(shell, tuple(tabs), lang, f"{MONTHLY_REPORT.name(lang)} {month}")
+        write_generated(Package(shell), tabs, lang, report_charts(tabs, lang), keep_backup=False, print_charts=True)
+        os.chmod(shell, 0o666 & ~_umask())
+        os.replace(shell, out)
+    finally:
+        shell.unlink(missing_ok=True)
+    return out, tabs
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def report_charts(tabs: dict[Sheet, pd.DataFrame], lang: str) -> dict[Sheet, list]:
@@ -146,3 +195,20 @@ def remind(
 def search(path: Path, text: str):
     book = read_book(path)
     return search_customers(book.frames["customers"], book.frames["vehicles"], text)
+
+
+def card(path: Path, text: str) -> tuple[Card | None, pd.DataFrame]:
+    """The card of the one customer ``text`` names, or None and every match when it names several (or none)."""
+    book = read_book(path)
+    customer, matches = best_match(book.frames["customers"], book.frames["vehicles"], text)
+    if customer is None:
+        return None, matches
+    messages = None
+    if journal_path(path).exists():
+        with Journal.beside(path) as journal:
+            messages = journal.frame()
+    return customer_card(book.frames, customer, messages), matches
+
+
+def search_dates(path: Path, start: dt.date, end: dt.date, by: str) -> pd.DataFrame:
+    return search_by_date(read_book(path).frames, start, end, by)

@@ -1,8 +1,8 @@
 """`csxl run`: the unattended daily job on a shared PC, on `schedule`.
 
 Every day at the 设置 send time: catch up and send what came due since the
-last run, then refresh the generated tabs unless the workbook is open in
-Excel.  Each job is wrapped so a failure is logged and the loop lives on
+last run, then refresh the generated tabs and the reports unless the
+workbook is open in Excel (on Mondays the log says last week's report is ready).  Each job is wrapped so a failure is logged and the loop lives on
 (`schedule` itself never catches a job's exception).  SIGINT/SIGTERM stop
 the loop after the message being sent.
 """
@@ -55,7 +55,10 @@ class DailyJob:
             return counts
         try:
             jobs.refresh(self.path, today, book=result.book)
-            log.info("refreshed the generated tabs")
+            log.info("refreshed the generated tabs and reports")
+            if today.weekday() == 0:
+                week = (today - dt.timedelta(days=7)).isocalendar()
+                log.info("weekly follow-up report for %d-W%02d is ready on the 回访周报 tab", week.year, week.week)
         except WorkbookOpenInExcel:
             log.info("workbook is open in Excel: tabs not refreshed (the next run or the ribbon will)")
         return counts

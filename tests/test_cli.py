@@ -21,7 +21,7 @@ ROWS = {
 }
 
 
-@pytest.mark.parametrize("command", ["", "init", "check", "refresh", "search", "demo", "remind", "run", "status"])
+@pytest.mark.parametrize("command", ["", "init", "check", "refresh", "search", "demo", "remind", "run", "status", "report"])
 def test_every_command_has_help(csxl_cmd, command):
     result = run(csxl_cmd, *([command] if command else []), "--help")
     assert result.returncode == 0
@@ -96,7 +96,7 @@ def test_bad_today_is_a_usage_error(csxl_cmd, tmp_path):
     assert "'24/11/2026' does not match the format '%Y-%m-%d'" in result.stderr
 
 
-@pytest.mark.parametrize("text", ["张三", "138001", "粤b123", "lsvab", "c001"])
+@pytest.mark.parametrize("text", ["张三", "138001", "粤b123", "lsvab", "c001", "粤B·12345", "粤B 12345", "138-0013-8000", "138 0013 8000"])
 def test_search_by_name_phone_plate_vin_or_id(csxl_cmd, tmp_path, text):
     path = build_template(tmp_path / "b.xlsx", rows=ROWS)
     result = run(csxl_cmd, "search", path, text)
@@ -114,3 +114,69 @@ def test_demo_builds_and_refreshes_a_workbook(csxl_cmd, tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "d" / "演示台账.xlsx").exists()
     assert "待办" in result.stdout and "数据问题" in result.stdout
+
+
+CARD_ROWS = {
+    **ROWS,
+    "services": [{"order_no": "W1", "vin": "LSVAB123456789012", "date_out": "2026-11-20", "kind": "保养", "amount": 680}],
+    "visits": [{"visit_date": "2026-11-23", "customer_id": "C001", "vin": "LSVAB123456789012", "kind": "3DC", "order_no": "W1",
+                "result": "成功", "overall": 9}],
+    "complaints": [{"complaint_id": "T1", "received_date": "2026-11-21", "customer_id": "C001", "category": "配件价格"}],
+}
+
+
+def test_search_card_shows_the_whole_file(csxl_cmd, tmp_path):
+    path = build_template(tmp_path / "b.xlsx", rows=CARD_ROWS)
+    result = run(csxl_cmd, "search", path, "粤B12345", "--card")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "C001  张三  13800138000",
+        "  农历生日 否  拒收提醒 否",
+        "车辆（1）",
+        "  车牌号 粤B12345  车架号 LSVAB123456789012  车型 朗逸",
+        "维修（1）",
+        "  工单号 W1  车架号 LSVAB123456789012  交车日期 2026-11-20  类型 保养  金额 680",
+        "回访（1）",
+        "  回访日期 2026-11-23  回访类型 3DC  工单号 W1  结果 成功  总体满意度 9  需整改 否",
+        "投诉（1）",
+        "  投诉编号 T1  受理日期 2026-11-21  类别 配件价格",
+        "消息（0）",
+    ]
+
+
+def test_search_card_asks_which_customer_when_several_match(csxl_cmd, tmp_path):
+    path = build_template(tmp_path / "b.xlsx", rows=ROWS)
+    result = run(csxl_cmd, "search", path, "13", "--card")
+    assert result.stdout.splitlines() == ["找到 2 位客户，请用客户编号、手机或车牌指定一位：", "  C001  张三  13800138000", "  C002  李四  13900139000"]
+
+
+def test_search_by_date(csxl_cmd, tmp_path):
+    path = build_template(tmp_path / "b.xlsx", rows=CARD_ROWS)
+    repairs = run(csxl_cmd, "search", path, "--from", "2026-11-01", "--to", "2026-11-30", "--by", "repair")
+    assert repairs.stdout.splitlines() == ["2026-11-20  C001  张三  13800138000  粤B12345  LSVAB123456789012  W1 保养"]
+    calls = run(csxl_cmd, "search", path, "--from", "2026-11-23", "--by", "visit")
+    assert calls.stdout.splitlines() == ["2026-11-23  C001  张三  13800138000  粤B12345  LSVAB123456789012  3DC 成功"]
+    assert run(csxl_cmd, "search", path, "--from", "2026-12-01", "--to", "2026-12-31").stdout.strip() == "未找到"
+
+
+def test_search_caps_a_long_list(csxl_cmd, tmp_path):
+    rows = {"customers": [{"customer_id": f"C{i:03d}", "name": f"客户{i}"} for i in range(25)]}
+    path = build_template(tmp_path / "b.xlsx", rows=rows)
+    lines = run(csxl_cmd, "search", path, "C0").stdout.splitlines()
+    assert lines[-1] == "… 另有 5 位客户，请输入更多内容缩小范围"
+
+
+def test_report_writes_the_monthly_workbook(csxl_cmd, tmp_path):
+    path = build_template(tmp_path / "b.xlsx", rows=CARD_ROWS)
+    result = run(csxl_cmd, "report", path, "--today", "2026-12-05")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == f"已写入 {tmp_path / '客服月报-2026-11.xlsx'}"
+    assert lines[1].split() == ["7DC应回访", "0", "0", "0"]
+    assert lines[3].split() == ["3DC应回访", "1", "0", "+1"]
+    assert (tmp_path / "客服月报-2026-11.xlsx").exists()
+    out = tmp_path / "mgmt.xlsx"
+    assert run(csxl_cmd, "report", path, "--today", "2026-12-05", "--month", "2026-10", "-o", out).returncode == 0
+    assert out.exists()
+    bad = run(csxl_cmd, "report", path, "--today", "2026-12-05", "--month", "2027-01")
+    assert (bad.returncode, bad.stderr.strip()) == (1, "Error: 月份应为 YYYY-MM，且不晚于今天所在的月份：2027-01")

@@ -112,3 +112,44 @@ def test_3dc_window_is_day_3_to_day_5_after_hand_back(settings, today, listed, o
 def test_3dc_is_done_by_a_3dc_visit_for_the_order_or_later_for_the_vin(settings, visit, done):
     f = frames(customers=CUSTOMER, vehicles=[_car()], services=[REPAIR], visits=[visit])
     assert repair_followups(f["services"], f["visits"], settings, D(2026, 11, 23)).empty is done
+
+
+def test_unanswered_calls_leave_the_follow_up_due_and_are_counted(settings):
+    calls = [
+        {"visit_date": D(2026, 11, 24), "customer_id": "C1", "vin": "V1", "kind": "7DC", "result": "未接通"},
+        {"visit_date": D(2026, 11, 25), "customer_id": "C1", "vin": "V1", "kind": "7DC", "result": "未接通"},
+    ]
+    f = frames(customers=CUSTOMER, vehicles=[_car(delivery_date=D(2026, 11, 17))], visits=calls)
+    items = delivery_followups(f["vehicles"], f["visits"], settings, D(2026, 11, 25))
+    assert list(items["kind"]) == ["7DC回访"]
+    assert items["note"].iloc[0] == "提车 2026-11-17；未接通 2 次"
+
+
+@pytest.mark.parametrize("result", ["成功", "拒访", None])
+def test_a_reached_refused_or_blank_call_completes_it(settings, result):
+    calls = [
+        {"visit_date": D(2026, 11, 24), "customer_id": "C1", "vin": "V1", "kind": "7DC", "result": "未接通"},
+        {"visit_date": D(2026, 11, 25), "customer_id": "C1", "vin": "V1", "kind": "7DC", "result": result},
+    ]
+    f = frames(customers=CUSTOMER, vehicles=[_car(delivery_date=D(2026, 11, 17))], visits=calls)
+    assert delivery_followups(f["vehicles"], f["visits"], settings, D(2026, 11, 25)).empty
+    # the day before the completing call, it was still due
+    assert len(delivery_followups(f["vehicles"], f["visits"], settings, D(2026, 11, 24))) == 1
+
+
+def test_quarterly_call_is_due_90_days_after_delivery(settings):
+    f = frames(customers=CUSTOMER, vehicles=[_car(delivery_date=D(2026, 8, 26))])
+    assert "季度回访" not in set(delivery_followups(f["vehicles"], f["visits"], settings, D(2026, 11, 23))["kind"])
+    items = delivery_followups(f["vehicles"], f["visits"], settings, D(2026, 11, 24))
+    quarterly = items[items["kind"] == "季度回访"]
+    assert list(quarterly["due_date"]) == [pd.Timestamp("2026-11-24")]
+
+
+def test_a_3dc_call_for_another_order_of_the_same_car_after_hand_back_counts(settings):
+    f = frames(
+        customers=CUSTOMER, vehicles=[_car()],
+        services=[{"order_no": "W1", "vin": "V1", "date_out": D(2026, 11, 18)}],
+        visits=[{"visit_date": D(2026, 11, 21), "customer_id": "C1", "vin": "V1", "kind": "3DC", "result": "未接通"}],
+    )
+    items = repair_followups(f["services"], f["visits"], settings, D(2026, 11, 22))
+    assert items["note"].iloc[0].endswith("未接通 1 次")

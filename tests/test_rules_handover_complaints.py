@@ -98,3 +98,41 @@ def test_open_complaints_past_their_limit(settings, extra, today, listed):
     assert (len(items) == 1) is listed
     if listed:
         assert "TS1" in items["note"].iloc[0]
+
+
+def _complaint(**extra):
+    return {"complaint_id": "T1", "received_date": D(2026, 9, 18), "customer_id": "C1", **extra}
+
+
+@pytest.mark.parametrize(
+    "confirmed, today, listed",
+    [
+        (None, D(2026, 9, 20), False),  # received Fri; the next working day is the make-up Sunday 9/20
+        (None, D(2026, 9, 21), True),
+        (D(2026, 9, 20), D(2026, 9, 30), False),
+    ],
+)
+def test_complaint_waiting_for_confirmation(settings, calendar, confirmed, today, listed):
+    from csxl.rules.complaints import unconfirmed_complaints
+
+    f = frames(**CAR, complaints=[_complaint(confirmed_date=confirmed, status="处理中")])
+    items = unconfirmed_complaints(f["complaints"], settings, today, calendar)
+    assert (list(items["kind"]) == ["投诉待确认"]) is listed
+    if listed:
+        assert items["due_date"].iloc[0] == pd.Timestamp("2026-09-20")
+
+
+@pytest.mark.parametrize(
+    "closed, feedback, today, listed",
+    [
+        (D(2026, 9, 30), None, D(2026, 10, 8), False),  # closed before National Day: feedback due 10/8 (first working day)
+        (D(2026, 9, 30), None, D(2026, 10, 9), True),
+        (D(2026, 9, 30), D(2026, 10, 9), D(2026, 10, 20), False),
+    ],
+)
+def test_complaint_waiting_for_feedback(settings, calendar, closed, feedback, today, listed):
+    from csxl.rules.complaints import feedback_due_complaints
+
+    f = frames(**CAR, complaints=[_complaint(status="已解决", confirmed_date=D(2026, 9, 18), closed_date=closed, feedback_date=feedback)])
+    items = feedback_due_complaints(f["complaints"], settings, today, calendar)
+    assert (list(items["kind"]) == ["投诉待反馈"]) is listed

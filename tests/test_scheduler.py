@@ -37,6 +37,18 @@ def test_daily_job_sends_and_refreshes(book):
     assert [r[1] for r in wb["今日待办"].iter_rows(min_row=2, values_only=True)] == ["C2"]
 
 
+def test_daily_job_refreshes_the_reports_and_announces_the_weekly_one_on_mondays(book, caplog):
+    import openpyxl
+
+    with caplog.at_level(logging.INFO, logger="csxl"):
+        DailyJob(book, MailConfig())(D(2026, 11, 24))  # a Tuesday
+    assert "weekly follow-up report" not in caplog.text
+    assert openpyxl.load_workbook(book)["回访周报"]["A2"].value == "2026-W41"
+    with caplog.at_level(logging.INFO, logger="csxl"):
+        DailyJob(book, MailConfig())(D(2026, 11, 30))  # a Monday
+    assert "weekly follow-up report for 2026-W48 is ready" in caplog.text
+
+
 def test_daily_job_still_sends_when_the_workbook_is_open_in_excel(book, caplog):
     lock = book.with_name("~$" + book.name)
     lock.write_bytes(b"x")

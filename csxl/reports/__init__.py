@@ -18,9 +18,9 @@ from .complaints import complaint_analysis
 from .customers import customer_analysis, customer_value
 from .followup import followup_report, rectification_list, sampling_list
 from .monthly import monthly_report
-from .periods import DAY, MONTH, WEEK, last_complete_month
+from .periods import DAY, MONTH, WEEK, last_complete_month, month_bounds
 
-__all__ = ["build_reports", "charts_for", "last_complete_month"]
+__all__ = ["build_reports", "charts_for", "last_complete_month", "management_report"]
 
 
 def build_reports(
@@ -28,7 +28,7 @@ def build_reports(
     sent_days: pd.DataFrame | None = None, month: str | None = None, progress=None,
 ) -> dict[Sheet, pd.DataFrame]:
     """Every report tab; ``month`` is the 客服月报's (default: the last complete month before ``today``)."""
-    sent_days = sent_days if sent_days is not None else pd.DataFrame({"kind": pd.Series(dtype="string"), "sent_day": pd.Series(dtype="datetime64[s]")})
+    sent_days = _or_none_sent(sent_days)
     tasks = followup_tasks(frames, settings, today)
     visits = frames["visits"]
     steps = [
@@ -48,3 +48,25 @@ def build_reports(
             progress(sheet.name(settings.lang))
         reports[sheet] = make()
     return reports
+
+
+def management_report(
+    frames: dict[str, pd.DataFrame], settings: Settings, today: dt.date, calendar: WorkCalendar,
+    sent_days: pd.DataFrame | None, month: str,
+) -> dict[Sheet, pd.DataFrame]:
+    """The monthly report workbook's tabs: 客服月报, that month's 回访月报 rows, and 投诉分析 up to the month's end."""
+    sent_days = _or_none_sent(sent_days)
+    tasks = followup_tasks(frames, settings, today)
+    as_of = min(today, month_bounds(month)[1].date())
+    return {
+        MONTHLY_REPORT: monthly_report(month, tasks, frames, settings, today, sent_days, calendar),
+        FOLLOWUP_MONTHLY: followup_report(tasks, frames["visits"], settings, today, MONTH, [month]),
+        COMPLAINT_ANALYSIS: complaint_analysis(frames["complaints"], settings, as_of),
+    }
+
+
+def _or_none_sent(sent_days: pd.DataFrame | None) -> pd.DataFrame:
+    """The journal's sent messages, or none (a workbook that never sent anything has no journal)."""
+    if sent_days is not None:
+        return sent_days
+    return pd.DataFrame({"kind": pd.Series(dtype="string"), "sent_day": pd.Series(dtype="datetime64[s]")})

@@ -37,6 +37,7 @@ def _rows_where(frame: pd.DataFrame, column: str, value) -> tuple[int, int] | No
 
 _TITLES = {
     "completion": {"zh": "各类回访完成率（近12个月）", "en": "Follow-up completion rate (12 months)"},
+    "completion_month": {"zh": "各类回访完成率", "en": "Follow-up completion rate by kind"},
     "overall": {"zh": "平均总体满意度（近12个月）", "en": "Average overall satisfaction (12 months)"},
     "by_category": {"zh": "投诉按类别", "en": "Complaints by category"},
     "by_service_kind": {"zh": "工单金额按维修类型", "en": "Order amount by service kind"},
@@ -46,6 +47,11 @@ _TITLES = {
 def charts_for(sheet: Sheet, frame: pd.DataFrame, lang: str) -> list[Chart]:
     if frame.empty:
         return []
+    if sheet is FOLLOWUP_MONTHLY and frame["period"].nunique() == 1:  # one month (the monthly report workbook)
+        kinds = _rows_where(frame, "period", frame["period"].iloc[0])
+        name = FOLLOWUP_MONTHLY.column("completion_rate").header(lang)
+        last_kind = kinds[1] - 1  # the kinds, without 合计
+        return [Chart(_TITLES["completion_month"][lang], "bar", (Series(name, kinds[0], last_kind, "kind", "completion_rate"),), percent=True)]
     if sheet is FOLLOWUP_MONTHLY:
         completion = []
         for kind in FOLLOWUP_VISIT_KINDS:

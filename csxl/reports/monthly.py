@@ -9,14 +9,15 @@ from ..i18n import t
 from ..rules.complaints import complaint_deadline, is_closed
 from ..rules.handover import handover_deadlines
 from ..rules.items import GREETING_KINDS, REMINDER_KINDS
-from ..schema import MONTHLY_REPORT
+from ..schema import MONTHLY_REPORT, ColumnType
 from ..settings import Settings
 from .customers import customer_value
 from .followup import followup_report
 from .periods import month_bounds, previous_month
 
-# Items whose figures are rates (shown as percentages).
+# Items whose figures are rates (shown as percentages) or averages (2 decimals); the rest are counts.
 RATE_ITEMS = ("7DC完成率", "3DC完成率", "月回访完成率", "年回访完成率", "接通率")
+AVERAGE_ITEMS = ("平均总体满意度", "平均处理天数")
 HANDOVER_LATE = "资料交接逾期"
 
 
@@ -72,7 +73,10 @@ def monthly_report(month: str, tasks, frames, settings: Settings, as_of, sent: p
     frame["this_month"] = frame["this_month"].astype("float64")
     frame["last_month"] = frame["last_month"].astype("float64")
     frame["change"] = frame["this_month"] - frame["last_month"]
-    frame.attrs["percent_rows"] = frame["item"].isin(RATE_ITEMS).to_numpy()
+    frame.attrs["row_kinds"] = [
+        ColumnType.PERCENT if item in RATE_ITEMS else ColumnType.DECIMAL if item in AVERAGE_ITEMS else ColumnType.NUMBER
+        for item in frame["item"]
+    ]
     if settings.lang != "zh":
         frame["item"] = [_english(item) for item in frame["item"]]
     return frame[MONTHLY_REPORT.keys]

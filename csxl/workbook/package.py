@@ -166,13 +166,14 @@ def write_parts(
     replacements: dict[str, bytes],
     removals: set[str],
     expected: Fingerprint,
-) -> Path:
+    keep_backup: bool = True,
+) -> Path | None:
     """Write ``path`` anew with some parts replaced or removed; every other part is copied as it is.
 
     Unchanged parts are copied compressed, byte for byte; only the new parts
     are deflated, and only they are read back to check them.  The new file is
     written beside the old one, given the old one's mode, and swapped in
-    atomically; the previous file is kept as ``<name>.bak``.  Refuses when the
+    atomically; the previous file is kept as ``<name>.bak`` unless told not to.  Refuses when the
     workbook is open in Excel or was saved by someone else since ``expected``
     was taken.  Returns the backup's path.
     """
@@ -195,8 +196,9 @@ def write_parts(
         ensure_not_open(path)
         if Fingerprint.of(path) != expected:
             raise WorkbookChanged(path)
-        backup = path.with_name(path.name + ".bak")
-        _keep_backup(path, backup)
+        backup = path.with_name(path.name + ".bak") if keep_backup else None
+        if backup:
+            _keep_backup(path, backup)
         os.replace(tmp, path)
         return backup
     finally:

@@ -30,19 +30,15 @@ def _text_cell(ref: str, text: str, style: int = 0) -> str:
     return f'<c r="{ref}"{style_attr} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-def _number_styles(kind: ColumnType, styles: StyleIds, count: int, percent_rows) -> list[int]:
-    if kind is ColumnType.PERCENT:
-        return [styles.percent] * count
-    if kind is ColumnType.DECIMAL:
-        return [styles.decimal] * count
+def _number_styles(kind: ColumnType, styles: StyleIds, count: int, row_kinds) -> list[int]:
+    by_kind = {ColumnType.PERCENT: styles.percent, ColumnType.DECIMAL: styles.decimal}
     if kind is ColumnType.FIGURE:
-        flags = percent_rows if percent_rows is not None else [False] * count
-        return [styles.percent if flag else styles.decimal for flag in flags]
-    return [0] * count
+        return [by_kind.get(k, 0) for k in (row_kinds if row_kinds is not None else [ColumnType.DECIMAL] * count)]
+    return [by_kind.get(kind, 0)] * count
 
 
 def _column_cells(values: pd.Series, kind: ColumnType, letter: str, first_row: int, styles: StyleIds, date1904: bool,
-                  percent_rows=None) -> list[str]:
+                  row_kinds=None) -> list[str]:
     """One XML fragment per row ('' for an empty cell)."""
     rows = range(first_row, first_row + len(values))
     if kind is ColumnType.DATE:
@@ -54,7 +50,7 @@ def _column_cells(values: pd.Series, kind: ColumnType, letter: str, first_row: i
         ]
     if kind in NUMERIC_TYPES:
         numbers = pd.to_numeric(values, errors="coerce").astype("float64").round(DECIMALS)
-        cell_styles = _number_styles(kind, styles, len(values), percent_rows)
+        cell_styles = _number_styles(kind, styles, len(values), row_kinds)
         style_attrs = [f' s="{style}"' if style else "" for style in cell_styles]
         return [
             "" if pd.isna(n) else f'<c r="{letter}{r}"{attr}><v>{_number(n)}</v></c>'
@@ -83,12 +79,12 @@ def render_sheet(
 ) -> bytes:
     """Worksheet XML: a styled, frozen header row, then one row per frame row; A4 landscape, one page wide.
 
-    A frame may carry ``attrs["percent_rows"]``: the rows whose FIGURE cells are rates.
+    A frame may carry ``attrs["row_kinds"]``: per row, how its FIGURE cells are shown (PERCENT, DECIMAL or NUMBER).
     """
     letters = [get_column_letter(i + 1) for i in range(len(headers))]
-    percent_rows = frame.attrs.get("percent_rows")
+    row_kinds = frame.attrs.get("row_kinds")
     columns = [
-        _column_cells(frame.iloc[:, i], kinds[i], letters[i], 2, styles, date1904, percent_rows) for i in range(len(headers))
+        _column_cells(frame.iloc[:, i], kinds[i], letters[i], 2, styles, date1904, row_kinds) for i in range(len(headers))
     ]
     last_row = len(frame) + 1
     out = [

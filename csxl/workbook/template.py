@@ -112,3 +112,13 @@ def build_template(
             _write_rows(ws, formats, sheet, rows[sheet.key])
     book.close()
     return path
+
+
+def build_report_shell(path: Path, sheets: tuple[Sheet, ...], lang: str, title: str) -> Path:
+    """An empty workbook holding just ``sheets`` (in order), for the writer to fill like any generated tab."""
+    book = xlsxwriter.Workbook(str(path))
+    book.set_properties({"title": title, "created": _FIXED_TIMESTAMP})
+    for sheet in sheets:
+        book.add_worksheet(sheet.name(lang))
+    book.close()
+    return Path(path)

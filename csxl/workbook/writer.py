@@ -167,8 +167,8 @@ class _Edit:
         etree.SubElement(self.content_types, _q(CT_NS, "Override"), PartName="/" + part, ContentType=content_type)
         self.changed.add("content_types")
 
-    def set_print_names(self, entry: SheetEntry, last_column: str, last_row: int) -> None:
-        """Print titles (the header row on every page) and the print area (the table, not the charts beside it)."""
+    def set_print_names(self, entry: SheetEntry, last_column: str, last_row: int | None) -> None:
+        """Print titles (the header row on every page) and, given ``last_row``, the print area: the table, not the charts beside it."""
         sheets = self.workbook.find(_q(MAIN_NS, "sheets"))
         position = next(i for i, s in enumerate(sheets) if s.get(_q(DOC_REL_NS, "id")) == entry.rel_id)
         names = self.workbook.find(_q(MAIN_NS, "definedNames"))
@@ -178,7 +178,9 @@ class _Edit:
                            if self.workbook.find(_q(MAIN_NS, t)) is not None))
             anchor.addnext(names)
         quoted = "'" + entry.name.replace("'", "''") + "'"
-        wanted = {"_xlnm.Print_Titles": f"{quoted}!$1:$1", "_xlnm.Print_Area": f"{quoted}!$A$1:${last_column}${last_row}"}
+        wanted = {"_xlnm.Print_Titles": f"{quoted}!$1:$1"}
+        if last_row is not None:
+            wanted["_xlnm.Print_Area"] = f"{quoted}!$A$1:${last_column}${last_row}"
         for name, value in wanted.items():
             found = next((d for d in names if d.get("name") == name and d.get("localSheetId") == str(position)), None)
             if found is None:
@@ -208,12 +210,20 @@ def _localised(frame: pd.DataFrame, sheet: Sheet, lang: str) -> pd.DataFrame:
     return out
 
 
-def write_generated(package: Package, frames: dict[Sheet, pd.DataFrame], lang: str, charts: dict[Sheet, list] | None = None) -> Path:
-    """Replace (or add) the generated sheets in ``frames``, with their ``charts``; returns the backup path."""
-    return write_parts(package.path, *generated_parts(package, frames, lang, charts), package.fingerprint)
+def write_generated(
+    package: Package, frames: dict[Sheet, pd.DataFrame], lang: str, charts: dict[Sheet, list] | None = None,
+    keep_backup: bool = True, print_charts: bool = False,
+) -> Path | None:
+    """Replace (or add) the generated sheets in ``frames``, with their ``charts``; returns the backup path.
+
+    Tabs print their table only, unless ``print_charts`` (the monthly report workbook prints its charts too).
+    """
+    parts = generated_parts(package, frames, lang, charts, print_charts)
+    return write_parts(package.path, *parts, package.fingerprint, keep_backup)
 
 
-def generated_parts(package: Package, frames: dict[Sheet, pd.DataFrame], lang: str, charts: dict[Sheet, list] | None = None):
+def generated_parts(package: Package, frames: dict[Sheet, pd.DataFrame], lang: str, charts: dict[Sheet, list] | None = None,
+                    print_charts: bool = False):
     """The parts to replace and to remove so that ``package`` holds ``frames`` as its generated tabs."""
     charts = charts or {}
     edit = _Edit(package)
@@ -242,7 +252,7 @@ def generated_parts(package: Package, frames: dict[Sheet, pd.DataFrame], lang: s
             lang,
             drawing,
         )
-        edit.set_print_names(entry, get_column_letter(len(sheet.columns)), len(frame) + 1)
+        edit.set_print_names(entry, get_column_letter(len(sheet.columns)), None if print_charts else len(frame) + 1)
     edit.drop_calc_chain_if_it_names(replaced_ids)
     edit.finish()
     return edit.replacements, edit.removals
