@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -14,3 +15,18 @@ def is_in(column: pd.Series, values: Iterable | pd.Series) -> pd.Series:
     value_set = pa.array(pd.Series(list(values) if not isinstance(values, pd.Series) else values, dtype="string").dropna().unique())
     mask = pc.is_in(pa.array(column.astype("string")), value_set=value_set)
     return pd.Series(mask.fill_null(False).to_numpy(zero_copy_only=False), index=column.index)
+
+
+def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
+    """``keys.map(table)`` for string keys, by Arrow's hash lookup (pandas maps Arrow strings through Python).
+
+    ``table`` is indexed by the key; the first entry of a repeated key wins; a missing key gives NA.
+    """
+    table = table[~table.index.duplicated()]
+    if table.empty:
+        return pd.Series(pd.NA, index=keys.index, dtype=object).astype(table.dtype)
+    value_set = pa.array(pd.Series(table.index, dtype="string"))
+    positions = pc.index_in(pa.array(keys.astype("string")), value_set=value_set).fill_null(-1).to_numpy()
+    found = positions >= 0
+    taken = table.take(np.where(found, positions, 0)).set_axis(keys.index)
+    return taken.where(found)

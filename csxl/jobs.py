@@ -22,6 +22,7 @@ from .messages.sent_log import sent_log_frame
 from .messages.templates import TemplateBook
 from .problems import Problem, problems_frame
 from .rules import due_today, message_items
+from .rules.followups import followup_tasks
 from .reports import build_reports, charts_for, last_complete_month, management_report
 from .schema import DUE, MONTHLY_REPORT, PROBLEMS, SENT_LOG, Sheet
 from .search import Card, best_match, customer_card, search_by_date, search_customers
@@ -38,6 +39,7 @@ class DueResult:
     book: Book
     due: pd.DataFrame
     problems: list[Problem]
+    tasks: pd.DataFrame | None = None  # the follow-up tasks, which the reports count too
 
 
 def _templates(book: Book) -> TemplateBook:
@@ -46,11 +48,12 @@ def _templates(book: Book) -> TemplateBook:
 
 def compute_due(book: Book, today: dt.date, sent: pd.DataFrame | None = None) -> DueResult:
     calendar = WorkCalendar(book.workday_adjustments)
-    due = due_today(book.frames, book.settings, today, calendar, sent)
+    tasks = followup_tasks(book.frames, book.settings, today)
+    due = due_today(book.frames, book.settings, today, calendar, sent, tasks)
     problems = list(book.problems) + _templates(book).problems
     for year in sorted(calendar.fallback_years):
         problems.append(Problem(book.sheet_name("workday_adjustments"), None, None, None, t("calendar_fallback", book.lang, year=year)))
-    return DueResult(book, due, problems)
+    return DueResult(book, due, problems, tasks)
 
 
 def check(path: Path, today: dt.date, progress=None) -> DueResult:
@@ -64,9 +67,10 @@ def _sent_messages(path: Path) -> pd.DataFrame | None:
         return journal.sent_frame()
 
 
-def compute_reports(book: Book, today: dt.date, month: str | None = None, progress=None) -> dict[Sheet, pd.DataFrame]:
-    """Every report tab of SPEC 5.4 for ``book`` as of ``today``."""
-    return build_reports(book.frames, book.settings, today, WorkCalendar(book.workday_adjustments), _sent_days(book.path), month, progress)
+def compute_reports(book: Book, today: dt.date, month: str | None = None, progress=None, tasks=None) -> dict[Sheet, pd.DataFrame]:
+    """Every report tab of SPEC 5.4 for ``book`` as of ``today`` (``tasks``: the follow-up tasks, if already computed)."""
+    calendar = WorkCalendar(book.workday_adjustments)
+    return build_reports(book.frames, book.settings, today, calendar, _sent_days(book.path), month, progress, tasks)
 
 
 def _sent_days(path: Path) -> pd.DataFrame | None:
@@ -136,7 +140,7 @@ def refresh(path: Path, today: dt.date, progress=None, book: Book | None = None)
     if journal_path(path).exists():
         with Journal.beside(path) as journal:
             generated[SENT_LOG] = sent_log_frame(journal.frame(), lang)
-    reports = compute_reports(result.book, today, progress=progress)
+    reports = compute_reports(result.book, today, progress=progress, tasks=result.tasks)
     generated.update(reports)
     backup = write_generated(result.book.package, generated, lang, report_charts(reports, lang))
     return result, backup

@@ -25,11 +25,14 @@ __all__ = ["build_reports", "charts_for", "last_complete_month", "management_rep
 
 def build_reports(
     frames: dict[str, pd.DataFrame], settings: Settings, today: dt.date, calendar: WorkCalendar,
-    sent_days: pd.DataFrame | None = None, month: str | None = None, progress=None,
+    sent_days: pd.DataFrame | None = None, month: str | None = None, progress=None, tasks: pd.DataFrame | None = None,
 ) -> dict[Sheet, pd.DataFrame]:
-    """Every report tab; ``month`` is the 客服月报's (default: the last complete month before ``today``)."""
+    """Every report tab; ``month`` is the 客服月报's (default: the last complete month before ``today``).
+
+    ``tasks`` are the follow-up tasks of ``today`` when the caller computed them already (the due rules do).
+    """
     sent_days = _or_none_sent(sent_days)
-    tasks = followup_tasks(frames, settings, today)
+    tasks = followup_tasks(frames, settings, today) if tasks is None else tasks
     visits = frames["visits"]
     steps = [
         (FOLLOWUP_DAILY, lambda: followup_report(tasks, visits, settings, today, DAY)),

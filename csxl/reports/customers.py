@@ -7,9 +7,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..frameops import is_in
+from ..frameops import is_in, lookup
 from ..rules.items import days, stamp
-from ..schema import AGE_BAND_DIMENSION, AGE_BANDS, ALL, SERVICE_KIND_DIMENSION, CUSTOMER_ANALYSIS, CUSTOMER_VALUE, CUSTOMERS, SERVICE_KINDS, VEHICLES, choice_label
+from ..schema import (
+    AGE_BAND_DIMENSION, AGE_BANDS, ALL, CUSTOMER_ANALYSIS, CUSTOMER_VALUE, CUSTOMERS, SERVICE_KIND_DIMENSION, SERVICE_KINDS, VEHICLES,
+    choice_label,
+)
 from ..settings import Settings
 from .ratios import ratio
 
@@ -19,7 +22,7 @@ def dated_orders(frames: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> pd.Dat
     services = frames["services"]
     owners = frames["vehicles"].set_index("vin")["customer_id"]
     date = services["date_out"].fillna(services["date_in"])
-    orders = services.assign(customer_id=services["vin"].map(owners), date=date)
+    orders = services.assign(customer_id=lookup(services["vin"], owners), date=date)
     return orders[~(orders["date"] > as_of)]
 
 

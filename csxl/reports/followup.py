@@ -7,11 +7,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..frameops import is_in
+from ..frameops import is_in, lookup
 from ..rules.items import days, stamp
 from ..schema import FOLLOWUP_DAILY, FOLLOWUP_VISIT_KINDS, RECTIFICATION, SAMPLING, SCORE_COLUMNS, TOTAL, VISITS
 from ..settings import Settings
-from .periods import label, last_complete_month, month_bounds, periods_ending
+from .periods import label, label_start, last_complete_month, month_bounds, periods_ending
 from .ratios import ratio
 
 COUNTS = ["due", "done", "on_time", "calls", "reached", "no_answer", "refused", "low_scores"]
@@ -28,12 +28,16 @@ def followup_report(tasks: pd.DataFrame, visits: pd.DataFrame, settings: Setting
     """One row per (kind, period): tasks due and done, calls made and their scores; then 合计 per period."""
     periods = periods or periods_ending(today, unit)
     now = stamp(today)
-    tasks = tasks[tasks["task_date"] <= now].assign(period=lambda f: label(f["task_date"], unit))
+    first = min(label_start(p, unit) for p in periods)
+    tasks = tasks.loc[tasks["task_date"].between(first, now), ["kind", "task_date", "done_date", "on_time_by"]]
+    tasks = tasks.assign(period=label(tasks["task_date"], unit))
     tasks = tasks[is_in(tasks["period"], periods)]
     done = tasks["done_date"].notna() & (tasks["done_date"] <= now)
     task_counts = tasks.assign(due=1, done=done, on_time=done & (tasks["done_date"] <= tasks["on_time_by"]))
 
-    calls = visits[is_in(visits["kind"], FOLLOWUP_VISIT_KINDS) & (visits["visit_date"] <= now)]
+    in_window = visits["visit_date"].between(first, now)
+    calls = visits.loc[in_window, ["kind", "visit_date", "result", "needs_action", *SCORE_COLUMNS]]
+    calls = calls[is_in(calls["kind"], FOLLOWUP_VISIT_KINDS)]
     calls = calls.assign(period=label(calls["visit_date"], unit))
     calls = calls[is_in(calls["period"], periods)]
     result = calls["result"]
@@ -77,17 +81,17 @@ def rectification_list(visits: pd.DataFrame, frames: dict[str, pd.DataFrame], se
     )
     out = _with_people(out, frames)
     advisors = frames["services"].set_index("order_no")["advisor"]
-    out["advisor"] = out["order_no"].map(advisors)
+    out["advisor"] = lookup(out["order_no"], advisors)
     return out.sort_values(["visit_date", "_row"], ascending=[False, False])[RECTIFICATION.keys].reset_index(drop=True)
 
 
 def _with_people(rows: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Fill customer id (from the car's owner when missing), name, phone and plate."""
     vehicles, customers = frames["vehicles"].set_index("vin"), frames["customers"].set_index("customer_id")
-    customer_id = rows["customer_id"].astype("string").fillna(rows["vin"].map(vehicles["customer_id"]).astype("string"))
+    customer_id = rows["customer_id"].astype("string").fillna(lookup(rows["vin"], vehicles["customer_id"]).astype("string"))
     return rows.assign(
-        customer_id=customer_id, name=customer_id.map(customers["name"]), phone=customer_id.map(customers["phone"]),
-        plate=rows["vin"].map(vehicles["plate"]),
+        customer_id=customer_id, name=lookup(customer_id, customers["name"]), phone=lookup(customer_id, customers["phone"]),
+        plate=lookup(rows["vin"], vehicles["plate"]),
     )
 
 
@@ -99,7 +103,7 @@ def sampling_list(tasks: pd.DataFrame, frames: dict[str, pd.DataFrame], settings
                          "order_no": pd.NA, "amount": np.nan, "date": quarterly["task_date"]})
     services = frames["services"]
     orders = services[services["date_out"].between(first, last)]
-    tiers = orders["vin"].map(frames["vehicles"].set_index("vin")["customer_id"]).map(frames["customers"].set_index("customer_id")["member_tier"])
+    tiers = lookup(lookup(orders["vin"], frames["vehicles"].set_index("vin")["customer_id"]), frames["customers"].set_index("customer_id")["member_tier"])
     reasons = pd.DataFrame({
         "大额维修": orders["amount"] >= settings.large_repair_amount,
         "事故维修": orders["kind"].eq("事故").fillna(False),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 DAY, WEEK, MONTH = "day", "week", "month"
@@ -11,17 +12,32 @@ DAY, WEEK, MONTH = "day", "week", "month"
 SPANS = {DAY: 7, WEEK: 8, MONTH: 12}
 
 
+def period_start(dates: pd.Series, unit: str) -> np.ndarray:
+    """The first day of each date's period (day, ISO week from Monday, month), as datetime64[D]."""
+    days = pd.to_datetime(dates).to_numpy(dtype="datetime64[D]")
+    if unit == MONTH:
+        return days.astype("datetime64[M]").astype("datetime64[D]")
+    if unit == WEEK:
+        weekday = (days.astype("int64") + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
+        return days - weekday.astype("timedelta64[D]")
+    return days
+
+
+def _start_label(start: pd.Timestamp, unit: str) -> str:
+    if unit == MONTH:
+        return start.strftime("%Y-%m")
+    if unit == WEEK:
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    return start.strftime("%Y-%m-%d")
+
+
 def label(dates: pd.Series, unit: str) -> pd.Series:
-    """The period label of each date (NA for NaT)."""
-    dates = pd.to_datetime(dates)
-    if unit == DAY:
-        out = dates.dt.strftime("%Y-%m-%d")
-    elif unit == MONTH:
-        out = dates.dt.strftime("%Y-%m")
-    else:
-        iso = dates.dt.isocalendar()
-        out = iso["year"].astype("string") + "-W" + iso["week"].astype("string").str.zfill(2)
-    return out.astype("string")
+    """The period label of each date (NA for NaT): each distinct period is formatted once, not each date."""
+    codes, starts = pd.factorize(period_start(dates, unit))
+    names = np.array([_start_label(pd.Timestamp(s), unit) if not pd.isna(s) else None for s in starts] + [None], dtype=object)
+    index = dates.index if isinstance(dates, pd.Series) else None
+    return pd.Series(names[codes], index=index, dtype="string")
 
 
 def periods_ending(today: dt.date, unit: str, count: int | None = None) -> list[str]:
@@ -50,3 +66,11 @@ def previous_month(month: str) -> str:
 
 def last_complete_month(today: dt.date) -> str:
     return previous_month(pd.Timestamp(today).strftime("%Y-%m"))
+
+
+def label_start(text: str, unit: str) -> pd.Timestamp:
+    """The first day of the period a label names."""
+    if unit == WEEK:
+        year, week = text.split("-W")
+        return pd.Timestamp(dt.date.fromisocalendar(int(year), int(week), 1))
+    return pd.Timestamp(text + ("-01" if unit == MONTH else ""))

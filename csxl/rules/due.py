@@ -7,11 +7,12 @@ import datetime as dt
 import pandas as pd
 
 from ..calendars.workdays import WorkCalendar
+from ..frameops import lookup
 from ..schema import DUE_KINDS
 from ..settings import Settings
 from .birthdays import birthday_greetings
 from .complaints import feedback_due_complaints, overdue_complaints, unconfirmed_complaints
-from .followups import delivery_followups, repair_followups
+from .followups import due_followups, followup_tasks
 from .greetings import holiday_greetings
 from .handover import overdue_handovers
 from .items import GREETING_KINDS, MESSAGE_KINDS, empty_items, stamp
@@ -26,12 +27,16 @@ def due_items(
     today: dt.date,
     calendar: WorkCalendar,
     sent: pd.DataFrame | None = None,
+    tasks: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Every item due on ``today`` from every rule, with customer and vehicle details filled in."""
+    """Every item due on ``today`` from every rule, with customer and vehicle details filled in.
+
+    ``tasks`` are the follow-up tasks (`followup_tasks`) when the caller already has them.
+    """
     customers, vehicles, visits = frames["customers"], frames["vehicles"], frames["visits"]
+    tasks = followup_tasks(frames, settings, today) if tasks is None else tasks
     parts = [
-        delivery_followups(vehicles, visits, settings, today),
-        repair_followups(frames["services"], visits, settings, today),
+        due_followups(tasks, settings, today),
         birthday_greetings(customers, visits, sent, settings, today),
         holiday_greetings(customers, visits, sent, settings, today),
         renewal_reminders(vehicles, sent, settings, today),
@@ -63,13 +68,13 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 def _with_details(items: pd.DataFrame, customers: pd.DataFrame, vehicles: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     owners = vehicles.set_index("vin")["customer_id"]
-    items["customer_id"] = items["customer_id"].fillna(items["vin"].map(owners)).astype("string")
+    items["customer_id"] = items["customer_id"].fillna(lookup(items["vin"], owners)).astype("string")
     people = customers.set_index("customer_id")
     for column in ("name", "gender", "phone", "email", "opt_out", "opt_out_greetings"):
-        items[column] = items["customer_id"].map(people[column])
+        items[column] = lookup(items["customer_id"], people[column])
     cars = vehicles.set_index("vin")
-    items["plate"] = items["vin"].map(cars["plate"])
-    items["model"] = items["vin"].map(cars["model"])
+    items["plate"] = lookup(items["vin"], cars["plate"])
+    items["model"] = lookup(items["vin"], cars["model"])
     items["days_overdue"] = (stamp(today) - items["due_date"]).dt.days.clip(lower=0).astype("int64")
     items["_order"] = items["kind"].map(_KIND_ORDER)
     items = items.sort_values(["days_overdue", "due_date", "_order", "customer_id"], ascending=[False, True, True, True], kind="stable")
@@ -83,9 +88,9 @@ def opted_out(items: pd.DataFrame) -> pd.Series:
     return message & ((items["opt_out"] == "是") | (greeting & (items["opt_out_greetings"] == "是"))).fillna(False)
 
 
-def due_today(frames, settings: Settings, today: dt.date, calendar: WorkCalendar, sent=None) -> pd.DataFrame:
+def due_today(frames, settings: Settings, today: dt.date, calendar: WorkCalendar, sent=None, tasks=None) -> pd.DataFrame:
     """The 今日待办 list: what staff should do today, without messages the customer refused."""
-    items = due_items(frames, settings, today, calendar, sent)
+    items = due_items(frames, settings, today, calendar, sent, tasks)
     return items[~opted_out(items)].reset_index(drop=True)
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..frameops import lookup
 from ..i18n import t
 from ..schema import DONE_RESULTS, NO_ANSWER
 from ..settings import Settings
@@ -95,7 +96,7 @@ def followup_tasks(frames: dict[str, pd.DataFrame], settings: Settings, today: d
     tasks = pd.concat([delivery_tasks(vehicles, visits, settings, today), repair_tasks(frames["services"], visits, settings, today)],
                       ignore_index=True)
     owners = vehicles.set_index("vin")["customer_id"]
-    tasks["customer_id"] = tasks["customer_id"].astype("string").fillna(tasks["vin"].map(owners).astype("string"))
+    tasks["customer_id"] = tasks["customer_id"].astype("string").fillna(lookup(tasks["vin"], owners).astype("string"))
     for column in ("task_date", "on_time_by", "window_start", "due_date", "anchor", "done_date"):
         tasks[column] = pd.to_datetime(tasks[column]).astype("datetime64[s]")
     tasks["invoiced"] = tasks["invoiced"].astype(bool)
