@@ -17,6 +17,12 @@ def is_in(column: pd.Series, values: Iterable | pd.Series) -> pd.Series:
     return pd.Series(mask.fill_null(False).to_numpy(zero_copy_only=False), index=column.index)
 
 
+def positions_in(keys: pd.Series, values: pd.Series) -> np.ndarray:
+    """For each key, the position of its first occurrence in ``values`` (-1 where absent), by Arrow's hash lookup."""
+    value_set = pa.array(pd.Series(values, dtype="string").reset_index(drop=True))
+    return pc.index_in(pa.array(keys.astype("string")), value_set=value_set).fill_null(-1).to_numpy().astype("int64")
+
+
 def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
     """``keys.map(table)`` for string keys, by Arrow's hash lookup (pandas maps Arrow strings through Python).
 
@@ -25,8 +31,7 @@ def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
     table = table[~table.index.duplicated()]
     if table.empty:
         return pd.Series(pd.NA, index=keys.index, dtype=object).astype(table.dtype)
-    value_set = pa.array(pd.Series(table.index, dtype="string"))
-    positions = pc.index_in(pa.array(keys.astype("string")), value_set=value_set).fill_null(-1).to_numpy()
+    positions = positions_in(keys, pd.Series(table.index))
     found = positions >= 0
     taken = table.take(np.where(found, positions, 0)).set_axis(keys.index)
     return taken.where(found)

@@ -33,3 +33,48 @@ def test_leap_months_and_year_ends(day, expected):
 
 def test_label():
     assert (lunar_label(8, 15), lunar_label(6, 6, leap=True)) == ("八月十五", "闰六月初六")
+
+
+def test_table_agrees_with_the_library_every_day_from_1900_to_2100():
+    """Every solar day of 1900–2100: (month, day, leap) from the table equals lunar_python's own conversion."""
+    import numpy as np
+
+    from csxl.calendars.lunar import lunar_month_days
+
+    start, end = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+    epoch = dt.date(1970, 1, 1).toordinal()
+    months, days, leaps = lunar_month_days(np.arange(start.toordinal() - epoch, end.toordinal() - epoch + 1))
+    mismatches = []
+    for offset in range((end - start).days + 1):
+        day = start + dt.timedelta(days=offset)
+        expected = _direct(day)
+        if (months[offset], days[offset], bool(leaps[offset])) != expected:
+            mismatches.append((day, expected))
+    assert mismatches == []
+
+
+def test_solar_of_lunar_agrees_with_the_library_including_missing_30ths():
+    from lunar_python import Lunar, LunarMonth
+
+    from csxl.calendars.lunar import solar_of_lunar
+
+    for year in range(1900, 2101):
+        for month in range(1, 13):
+            length = LunarMonth.fromYm(year, month).getDayCount()
+            for day in (1, 15, 29, 30):
+                solar = Lunar.fromYmd(year, month, min(day, length)).getSolar()
+                assert solar_of_lunar(year, month, day) == dt.date(solar.getYear(), solar.getMonth(), solar.getDay()), (year, month, day)
+
+
+def test_vectorised_birthday_window_equals_the_rule_for_one_customer():
+    import pandas as pd
+
+    from csxl.rules.birthdays import next_birthday, occasions_in_window
+
+    rng = random.Random(11)
+    birthdays = [dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 20000)) for _ in range(300)] + [dt.date(1988, 2, 29)] * 4
+    lunar = ["是" if rng.random() < 0.4 else "否" for _ in birthdays]
+    for today in (dt.date(2026, 2, 22), dt.date(2026, 12, 27), dt.date(2027, 2, 23), dt.date(2028, 2, 24), dt.date(2026, 9, 20)):
+        got = occasions_in_window(pd.Series(pd.to_datetime(birthdays)), pd.Series(lunar), today, 2, 7)
+        expected = [next_birthday(b, flag == "是", today, 2, 7) for b, flag in zip(birthdays, lunar)]
+        assert [None if pd.isna(g) else g.date() for g in got] == expected, today

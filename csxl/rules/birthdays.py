@@ -10,9 +10,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
-from ..calendars.lunar import lunar_label, lunar_month_day, solar_of_lunar
+from ..calendars.lunar import MISSING, lunar_label, lunar_month_day, lunar_month_days, solar_of_lunar, solar_of_lunar_days
 from ..i18n import t
 from ..settings import Settings
 from .items import already_sent, days, empty_items, iso, make_items, visited_for_occasion
@@ -42,6 +43,38 @@ def next_birthday(birthday: dt.date, lunar: bool, today: dt.date, min_days: int,
     return None
 
 
+def _days(dates: pd.Series) -> np.ndarray:
+    return pd.to_datetime(dates).to_numpy(dtype="datetime64[D]").astype("int64")
+
+
+def _solar_occurrences(birthdays: pd.Series, year: int) -> np.ndarray:
+    """Days since 1970 of each birthday in ``year`` (Feb 29 → Feb 28 in common years)."""
+    month, day = birthdays.dt.month.to_numpy(), birthdays.dt.day.to_numpy()
+    if not calendar.isleap(year):
+        day = np.where((month == 2) & (day == 29), 28, day)
+    first_of_month = np.array([f"{year}-{m:02d}" for m in range(1, 13)], dtype="datetime64[M]").astype("datetime64[D]").astype("int64")
+    return first_of_month[month - 1] + day - 1
+
+
+def occasions_in_window(birthdays: pd.Series, lunar: pd.Series, today: dt.date, min_days: int, max_days: int) -> pd.Series:
+    """Each customer's birthday occurrence that falls ``min_days``–``max_days`` ahead of ``today`` (NaT if none).
+
+    Vectorised ``next_birthday``: solar birthdays in this year and the next, lunar ones in the lunar years around today.
+    """
+    now = dt.date(today.year, today.month, today.day).toordinal() - dt.date(1970, 1, 1).toordinal()
+    found = np.full(len(birthdays), MISSING, dtype="int64")
+    is_lunar = lunar.eq("是").fillna(False).to_numpy()
+    candidates = [(~is_lunar, _solar_occurrences(birthdays, year)) for year in (today.year, today.year + 1)]
+    month, day, _leap = lunar_month_days(_days(birthdays))
+    candidates += [(is_lunar & (month > 0), solar_of_lunar_days(year, month, day)) for year in (today.year - 1, today.year, today.year + 1)]
+    for applies, occurrence in candidates:
+        ahead = occurrence - now
+        take = applies & (found == MISSING) & (occurrence != MISSING) & (ahead >= min_days) & (ahead <= max_days)
+        found = np.where(take, occurrence, found)
+    dates = pd.Series(found.astype("datetime64[D]"), index=birthdays.index).astype("datetime64[s]")
+    return dates.where(found != MISSING)
+
+
 def birthday_greetings(
     customers: pd.DataFrame, visits: pd.DataFrame, sent: pd.DataFrame | None, settings: Settings, today: dt.date
 ) -> pd.DataFrame:
@@ -49,11 +82,7 @@ def birthday_greetings(
     if people.empty:
         return empty_items()
     lo, hi = settings.birthday_min_days, settings.birthday_max_days
-    occasions = [
-        next_birthday(b.date(), lunar == "是", today, lo, hi)
-        for b, lunar in zip(people["birthday"], people["lunar_birthday"])
-    ]
-    people = people.assign(occasion=pd.to_datetime(pd.Series(occasions, index=people.index, dtype=object)))
+    people = people.assign(occasion=occasions_in_window(people["birthday"], people["lunar_birthday"], today, lo, hi))
     people = people[people["occasion"].notna()]
     if people.empty:
         return empty_items()
@@ -74,4 +103,3 @@ def birthday_greetings(
     )
     wished = visited_for_occasion(items, visits, "生日", hi)
     return items[~wished & ~already_sent(items, sent, by_vehicle=False)].reset_index(drop=True)
-

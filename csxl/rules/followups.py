@@ -13,11 +13,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..frameops import lookup
+from ..frameops import is_in, lookup, positions_in
 from ..i18n import t
 from ..schema import DONE_RESULTS, NO_ANSWER
 from ..settings import Settings
-from .items import days, empty_items, iso, make_items, stamp
+from .items import days, empty_items, iso_texts, make_items, stamp
 
 TASK_COLUMNS = ["kind", "vin", "order_no", "customer_id", "task_date", "on_time_by", "window_start", "due_date",
                 "anchor", "invoiced", "done_date", "attempts"]
@@ -26,25 +26,47 @@ TASK_COLUMNS = ["kind", "vin", "order_no", "customer_id", "task_date", "on_time_
 DUE_KIND_OF_VISIT = {"7DC": "7DC回访", "3DC": "3DC回访", "月回访": "月回访", "年回访": "年回访", "季度回访": "季度回访"}
 
 
-def _calls(visits: pd.DataFrame, today: dt.date) -> pd.DataFrame:
-    """Follow-up visits up to the as-of day, marked as completing (成功/拒访/blank) or an attempt (未接通)."""
-    calls = visits.loc[visits["visit_date"] <= stamp(today), ["kind", "vin", "order_no", "visit_date", "result"]]
-    return calls.assign(completes=calls["result"].isna() | calls["result"].isin(DONE_RESULTS),
-                        attempt=calls["result"].eq(NO_ANSWER).fillna(False))
+class _Calls:
+    """The follow-up visits up to the as-of day, as numpy arrays (a million rows: no string columns are copied)."""
+
+    def __init__(self, visits: pd.DataFrame, today: dt.date):
+        upto = (visits["visit_date"] <= stamp(today)).to_numpy()
+        self.kind = visits["kind"]
+        self.date = visits["visit_date"].to_numpy(dtype="datetime64[s]")
+        result = visits["result"]
+        self.completes = upto & (result.isna() | is_in(result, DONE_RESULTS)).to_numpy()
+        self.attempt = upto & result.eq(NO_ANSWER).fillna(False).to_numpy(dtype=bool)
+        self.visits = visits
+        self._cars: tuple[pd.Series, np.ndarray] | None = None
+
+    def car_positions(self, vins: pd.Series) -> np.ndarray:
+        """Each call's position in ``vins`` (-1 for none), looked up once per list of cars."""
+        if self._cars is None or self._cars[0] is not vins:
+            self._cars = (vins, positions_in(self.visits["vin"], vins))
+        return self._cars[1]
+
+    def of_kind(self, kind: str) -> np.ndarray:
+        return self.kind.eq(kind).fillna(False).to_numpy(dtype=bool)
+
+    def counted_for(self, task_of_call: np.ndarray, chosen) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(task, date, completes, attempt) of the ``chosen`` calls (a mask or positions; a call may repeat)."""
+        return task_of_call, self.date[chosen], self.completes[chosen], self.attempt[chosen]
 
 
-def _first_done_and_attempts(tasks: pd.DataFrame, matched: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Per task ``key``: the first completing visit's date and the number of 未接通 attempts."""
-    if matched.empty or tasks.empty:  # (Arrow-backed keys cannot group an empty frame)
-        return tasks.assign(done_date=pd.Series(pd.NaT, index=tasks.index, dtype="datetime64[s]"), attempts=0)
-    done = matched[matched["completes"]].groupby(key)["visit_date"].min().rename("done_date")
-    attempts = matched[matched["attempt"]].groupby(key).size().rename("attempts")
-    tasks = tasks.join(done, on=key).join(attempts, on=key)
-    return tasks.assign(attempts=tasks["attempts"].fillna(0).astype("int64"))
+def _first_done_and_attempts(count: int, task, date, completes, attempt) -> tuple[np.ndarray, np.ndarray]:
+    """Per task (0 … count-1): the first completing call's date and the number of 未接通 calls (task -1: no task)."""
+    counted = task >= 0
+    done = pd.Series(date[counted & completes]).groupby(task[counted & completes]).min()
+    first_done = np.full(count, np.datetime64("NaT"), dtype="datetime64[s]")
+    first_done[done.index.to_numpy()] = done.to_numpy()
+    attempts = np.bincount(task[counted & attempt], minlength=count)
+    return first_done, attempts
 
 
-def delivery_tasks(vehicles: pd.DataFrame, visits: pd.DataFrame, settings: Settings, today: dt.date) -> pd.DataFrame:
+def delivery_tasks(vehicles: pd.DataFrame, visits: pd.DataFrame, settings: Settings, today: dt.date,
+                   calls: _Calls | None = None) -> pd.DataFrame:
     """7DC (二级网点: from the invoice), 月回访, 季度回访 and 年回访 tasks, one per vehicle and kind."""
+    calls = calls or _Calls(visits, today)
     second = vehicles["outlet_level"].eq("二级").fillna(False)
     invoiced = second & vehicles["invoice_date"].notna()
     anchor_7dc = vehicles["invoice_date"].where(invoiced, vehicles["delivery_date"])
@@ -55,51 +77,63 @@ def delivery_tasks(vehicles: pd.DataFrame, visits: pd.DataFrame, settings: Setti
         ("季度回访", vehicles["delivery_date"], days(settings.followup_quarterly_days), False),
         ("年回访", vehicles["delivery_date"], days(settings.followup_yearly_days), False),
     ]
-    calls = _calls(visits, today)
+    car_of_call = calls.car_positions(vehicles["vin"])
     found = []
     for kind, anchor, offset, from_invoice in plans:
         task_date = anchor + offset
-        has = task_date.notna()
+        chosen = calls.of_kind(kind)
+        done_date, attempts = _first_done_and_attempts(len(vehicles), *calls.counted_for(car_of_call[chosen], chosen))
+        has = task_date.notna().to_numpy()
         tasks = pd.DataFrame({
-            "kind": kind, "vin": vehicles.loc[has, "vin"], "order_no": pd.NA, "customer_id": vehicles.loc[has, "customer_id"],
-            "task_date": task_date[has], "anchor": anchor[has],
-            "invoiced": (from_invoice[has] if isinstance(from_invoice, pd.Series) else False),
-        })
+            "kind": kind, "vin": vehicles["vin"], "order_no": pd.NA, "customer_id": vehicles["customer_id"],
+            "task_date": task_date, "anchor": anchor,
+            "invoiced": from_invoice if isinstance(from_invoice, pd.Series) else False,
+            "done_date": done_date, "attempts": attempts,
+        })[has]
         tasks["window_start"] = tasks["due_date"] = tasks["task_date"]
         tasks["on_time_by"] = tasks["task_date"] + days(settings.followup_on_time_grace_days)
-        found.append(_first_done_and_attempts(tasks, calls[calls["kind"] == kind], "vin"))
+        found.append(tasks)
     return pd.concat(found, ignore_index=True)
 
 
-def repair_tasks(services: pd.DataFrame, visits: pd.DataFrame, settings: Settings, today: dt.date) -> pd.DataFrame:
+def repair_tasks(services: pd.DataFrame, visits: pd.DataFrame, settings: Settings, today: dt.date,
+                 calls: _Calls | None = None, vehicles: pd.DataFrame | None = None) -> pd.DataFrame:
     """3DC tasks, one per order handed back: done by a 3DC visit for the order, or for the car dated after hand-back."""
-    orders = services[services["date_out"].notna()]
+    calls = calls or _Calls(visits, today)
+    orders = services[services["date_out"].notna()].reset_index(drop=True)
     tasks = pd.DataFrame({
         "kind": "3DC", "vin": orders["vin"], "order_no": orders["order_no"], "customer_id": pd.NA,
         "task_date": orders["date_out"] + days(settings.followup_3dc_start_days), "anchor": orders["date_out"], "invoiced": False,
     })
     tasks["window_start"] = tasks["task_date"]
     tasks["due_date"] = tasks["on_time_by"] = orders["date_out"] + days(settings.followup_3dc_end_days)
-    calls = _calls(visits, today)
-    calls = calls[calls["kind"] == "3DC"].rename_axis("call").reset_index()
-    by_order = calls[calls["order_no"].notna()]
-    by_vehicle = tasks[["order_no", "vin", "anchor"]].merge(calls.drop(columns="order_no"), on="vin")
-    by_vehicle = by_vehicle[by_vehicle["visit_date"] >= by_vehicle["anchor"]]
-    # A call may match its order both ways: count it once.
-    matched = pd.concat([by_order, by_vehicle])[["call", "order_no", "visit_date", "completes", "attempt"]].drop_duplicates(["call", "order_no"])
-    return _first_done_and_attempts(tasks.reset_index(drop=True), matched, "order_no")
+    three = calls.of_kind("3DC")
+    call_index = np.flatnonzero(three)
+    # A call naming the order counts for it; so does any 3DC call for the car dated on or after the hand-back.
+    by_order = pd.DataFrame({"call": call_index, "task": positions_in(calls.visits["order_no"], orders["order_no"])[three]})
+    cars = vehicles["vin"] if vehicles is not None else orders["vin"].drop_duplicates()
+    car_of_task = pd.DataFrame({"task": np.arange(len(orders)), "car": positions_in(orders["vin"], cars)})
+    car_of_call = pd.DataFrame({"call": call_index, "car": calls.car_positions(cars)[three]})
+    by_car = car_of_call[car_of_call["car"] >= 0].merge(car_of_task, on="car")[["call", "task"]]
+    by_car = by_car[calls.date[by_car["call"].to_numpy()] >= orders["date_out"].to_numpy(dtype="datetime64[s]")[by_car["task"].to_numpy()]]
+    # One (call, task) pair per match: a call may count for several orders of the car, and once for each.
+    pairs = pd.concat([by_order[by_order["task"] >= 0], by_car]).drop_duplicates()
+    done_date, attempts = _first_done_and_attempts(len(orders), *calls.counted_for(pairs["task"].to_numpy(), pairs["call"].to_numpy()))
+    return tasks.assign(done_date=done_date, attempts=attempts)
 
 
 def followup_tasks(frames: dict[str, pd.DataFrame], settings: Settings, today: dt.date) -> pd.DataFrame:
     """Every follow-up task with its dates, whether and when it was done, and its attempts."""
     vehicles, visits = frames["vehicles"], frames["visits"]
-    tasks = pd.concat([delivery_tasks(vehicles, visits, settings, today), repair_tasks(frames["services"], visits, settings, today)],
+    calls = _Calls(visits, today)
+    tasks = pd.concat([delivery_tasks(vehicles, visits, settings, today, calls), repair_tasks(frames["services"], visits, settings, today, calls, vehicles)],
                       ignore_index=True)
     owners = vehicles.set_index("vin")["customer_id"]
     tasks["customer_id"] = tasks["customer_id"].astype("string").fillna(lookup(tasks["vin"], owners).astype("string"))
     for column in ("task_date", "on_time_by", "window_start", "due_date", "anchor", "done_date"):
         tasks[column] = pd.to_datetime(tasks[column]).astype("datetime64[s]")
     tasks["invoiced"] = tasks["invoiced"].astype(bool)
+    tasks["attempts"] = tasks["attempts"].astype("int64")
     return tasks[TASK_COLUMNS]
 
 
@@ -111,11 +145,11 @@ def due_followups(tasks: pd.DataFrame, settings: Settings, today: dt.date) -> pd
     if rows.empty:
         return empty_items()
     notes = []
-    for kind, order_no, anchor, invoiced, attempts in zip(rows["kind"], rows["order_no"], rows["anchor"], rows["invoiced"], rows["attempts"]):
+    for kind, order_no, anchor, invoiced, attempts in zip(rows["kind"], rows["order_no"], iso_texts(rows["anchor"]), rows["invoiced"], rows["attempts"]):
         if kind == "3DC":
-            note = t("note_repair", lang, order_no=order_no, date=iso(anchor))
+            note = t("note_repair", lang, order_no=order_no, date=anchor)
         else:
-            note = t("note_invoice" if invoiced else "note_delivery", lang, date=iso(anchor))
+            note = t("note_invoice" if invoiced else "note_delivery", lang, date=anchor)
         if attempts:
             note += t("note_attempts", lang, count=attempts)
         notes.append(note)

@@ -53,6 +53,13 @@ def stamp(day: dt.date) -> pd.Timestamp:
     return pd.Timestamp(day).normalize()
 
 
+def iso_texts(values: pd.Series) -> list[str]:
+    """``iso`` of each value, formatting each distinct date once."""
+    codes, uniques = pd.factorize(pd.to_datetime(values))
+    texts = [iso(u) for u in uniques] + [""]
+    return [texts[c] for c in codes]
+
+
 def iso(value) -> str:
     return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
