@@ -10,18 +10,21 @@ left out of the computation and reported.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import fastexcel
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from ..calendars.parsing import parse_dates
 from ..i18n import t
 from ..problems import Problem
-from ..schema import CONFIG_SHEETS, INPUT_SHEETS, ROW, SETTINGS, Column, ColumnType, Sheet
+from ..schema import CONFIG_SHEETS, INPUT_SHEETS, ROW, SETTINGS, VISITS, Column, ColumnType, Sheet
 from ..settings import Settings, parse_settings
+from .convert import as_strings, to_choices, to_dates, to_numbers, trimmed
 from .package import Package
 from .validate import validate
 from .writer import find_sheet
@@ -72,33 +75,38 @@ class _SheetReader:
         message = t(message_id, self.lang, **params) + suffix
         self.problems.append(Problem(self.name, None if row is None else int(row), column, value, message))
 
-    def read(self, raw: pd.DataFrame, header_row: int) -> pd.DataFrame:
-        headers = self._match_headers(list(raw.columns))
+    def read(self, table: pa.Table, header_row: int) -> pd.DataFrame:
+        """Typed rows of a sheet read as text; ``header_row`` is the Excel row number of its header."""
+        headers = self._match_headers(table.column_names)
         missing = [c for c in self.sheet.columns if c.required and c.key not in headers]
         if missing:
             for column in missing:
                 self.problem(header_row, column.header(self.lang), None, "missing_column", name=column.zh if self.lang == "zh" else column.key)
             return _empty(self.sheet)
-        frame = pd.DataFrame(index=raw.index)
-        labels = {}
+        blank = pa.nulls(table.num_rows, pa.string())
+        texts = {c.key: trimmed(table.column(headers[c.key])) if c.key in headers else blank for c in self.sheet.columns}
+        rows = np.arange(header_row + 1, header_row + 1 + table.num_rows, dtype="int64")
+        # Rows with nothing in any of csxl's columns are not records (a blank row, a total line beside the table).
+        present = np.zeros(table.num_rows, dtype=bool)
+        for text in texts.values():
+            present |= np.asarray(pc.is_valid(text))
+        if not present.all():
+            keep = pa.array(present)
+            texts = {key: text.filter(keep) for key, text in texts.items()}
+            rows = rows[present]
+        frame = pd.DataFrame(index=pd.RangeIndex(len(rows)))
+        empty: dict[str, np.ndarray] = {}
         for column in self.sheet.columns:
-            if column.key in headers:
-                source = headers[column.key]
-                frame[column.key] = raw[source].astype("string").str.strip().replace("", pd.NA)
-                labels[column.key] = source
-            else:
-                frame[column.key] = pd.Series(pd.NA, index=raw.index, dtype="string")
-        frame[ROW] = np.arange(header_row + 1, header_row + 1 + len(frame), dtype="int64")
-        frame = frame[frame[self.sheet.keys].notna().any(axis=1)]
-        for column in self.sheet.columns:
-            frame[column.key] = self._convert(frame, column, labels.get(column.key, column.header(self.lang)))
-        required = [c for c in self.sheet.columns if c.required]
-        usable = pd.Series(True, index=frame.index)
-        for column in required:
-            empty = frame[column.key].isna()
-            for row in frame.loc[empty & ~self._bad[column.key], ROW]:
-                self.problem(row, labels[column.key], None, "missing_required")
-            usable &= ~empty
+            label = headers.get(column.key, column.header(self.lang))
+            frame[column.key] = self._convert(texts[column.key], rows, column, label)
+            empty[column.key] = ~np.asarray(pc.is_valid(texts[column.key])) if column.required else None
+        frame[ROW] = rows
+        usable = np.ones(len(frame), dtype=bool)
+        for column in (c for c in self.sheet.columns if c.required):
+            unreported = empty[column.key] & ~self._bad[column.key]
+            for row in rows[unreported]:
+                self.problem(row, headers[column.key], None, "missing_required")
+            usable &= ~empty[column.key] & ~self._bad[column.key]
         return frame[usable].reset_index(drop=True)
 
     def _match_headers(self, found: list[str]) -> dict[str, str]:
@@ -110,38 +118,35 @@ class _SheetReader:
                 headers[key] = header
         return headers
 
-    def _convert(self, frame: pd.DataFrame, column: Column, label: str) -> pd.Series:
-        text = frame[column.key]
+    def _convert(self, text: pa.Array, rows: np.ndarray, column: Column, label: str):
         if column.type is ColumnType.TEXT:
-            self._bad[column.key] = pd.Series(False, index=text.index)
-            return text
+            self._bad[column.key] = np.zeros(len(text), dtype=bool)
+            return as_strings(text)
+        params = {}
         if column.type is ColumnType.DATE:
-            values, bad = parse_dates(text, self.date1904)
-            message, params = "bad_date", {}
+            values, bad = to_dates(text, self.date1904)
+            message = "bad_date"
         elif column.type in (ColumnType.NUMBER, ColumnType.SCORE):
-            values = pd.to_numeric(text, errors="coerce").astype("float64")
-            retry = text.notna() & values.isna()  # "12,000元", "¥3500"
-            if retry.any():
-                cleaned = text[retry].str.replace(r"[,，¥￥元\s]", "", regex=True)
-                values[retry] = pd.to_numeric(cleaned, errors="coerce")
+            values, bad = to_numbers(text)
             if column.type is ColumnType.SCORE:
-                values = values.where((values >= 1) & (values <= 10) & (values == values.round()))
+                out_of_range = ~np.isnan(values) & ((values < 1) | (values > 10) | (values != np.round(values)))
+                values = np.where(out_of_range, np.nan, values)
+                bad = bad | out_of_range
                 message = "bad_score"
             else:
                 message = "bad_number"
-            params = {}
-            bad = text.notna() & values.isna()
         else:
             spellings = {s.casefold(): c.zh for c in column.choices for s in c.spellings()}
-            values = text.str.casefold().map(spellings).astype("string")
-            bad = text.notna() & values.isna()
+            values, bad = to_choices(text, spellings)
             if column.type is ColumnType.YESNO and column.blank_means_no:
                 values = values.fillna("否")
             message = "bad_choice"
             params = {"allowed": "/".join(c.zh if self.lang == "zh" else c.en for c in column.choices)}
         suffix = t("row_not_used", self.lang) if column.required else ""
-        for row, value in zip(frame.loc[bad, ROW], text[bad]):
-            self.problem(row, label, value, message, suffix=suffix, **params)
+        if bad.any():
+            for row, value in zip(rows[bad], text.filter(pa.array(bad)).to_pylist()):
+                self.problem(row, label, value, message, suffix=suffix, **params)
+        # A required value that is unusable leaves the row out, like an empty one (reported once, as unusable).
         self._bad[column.key] = bad
         return values
 
@@ -151,10 +156,7 @@ def frames_from_records(records: dict[str, list[dict]], lang: str = "zh") -> tup
     frames, problems = {}, []
     for sheet in (*CONFIG_SHEETS, *INPUT_SHEETS):
         rows = records.get(sheet.key, [])
-        raw = pd.DataFrame(
-            [{c.header(lang): _as_text(r.get(c.key)) for c in sheet.columns} for r in rows],
-            columns=sheet.headers(lang), dtype="string",
-        )
+        raw = pa.table({c.header(lang): pa.array([_as_text(r.get(c.key)) for r in rows], pa.string()) for c in sheet.columns})
         sheet_reader = _SheetReader(sheet, sheet.name(lang), lang, date1904=False)
         frames[sheet.key] = sheet_reader.read(raw, header_row=1)
         problems.extend(sheet_reader.problems)
@@ -171,14 +173,31 @@ def _as_text(value) -> str | None:
     return str(value)
 
 
-def _load_raw(reader: fastexcel.ExcelReader, name: str) -> pd.DataFrame:
-    return reader.load_sheet_by_name(name, header_row=0, dtypes="string").to_arrow().to_pandas()
+def _load_raw(reader: fastexcel.ExcelReader, name: str) -> pa.Table:
+    return reader.load_sheet_by_name(name, header_row=0, dtypes="string").to_arrow()
+
+
+def _loader(package: Package, big: Sheet):
+    """Load the ``big`` sheet (a million visits) on a reader of its own in a worker thread, while the rest load here.
+
+    calamine releases the GIL while it parses, so on two cores the other sheets
+    are read and converted in the time the big one takes.  Returns a function
+    that gives each sheet's Arrow table.
+    """
+    entry = find_sheet(package, big)
+    reader = fastexcel.read_excel(str(package.path))
+    if entry is None:
+        return lambda name: _load_raw(reader, name)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csxl-read")
+    pending = pool.submit(_load_raw, fastexcel.read_excel(str(package.path)), entry.name)
+    pool.shutdown(wait=False)
+    return lambda name: pending.result() if name == entry.name else _load_raw(reader, name)
 
 
 def read_book(path: Path, progress=None) -> Book:
     """Read every sheet csxl knows; ``progress`` is called with each sheet's name as it is read."""
     package = Package(path)
-    reader = fastexcel.read_excel(str(package.path))
+    load = _loader(package, VISITS)
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
     names: dict[str, str] = {}
@@ -198,7 +217,7 @@ def read_book(path: Path, progress=None) -> Book:
         names[sheet.key] = entry.name
         sheet_reader = _SheetReader(sheet, entry.name, lang, package.date1904)
         try:
-            raw = _load_raw(reader, entry.name)
+            raw = load(entry.name)
         except (fastexcel.FastExcelError, ValueError) as exc:  # a damaged sheet: report it, read the others
             problems.append(Problem(entry.name, None, None, None, t("unreadable_sheet", lang, reason=exc)))
             frames[sheet.key] = _empty(sheet)
