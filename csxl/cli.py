@@ -10,18 +10,14 @@ import time
 from pathlib import Path
 
 import click
-from tqdm import tqdm
 
-from . import clock, jobs
-from .console import (
-    card_lines, date_search_lines, due_summary, due_table, monthly_report_lines, problem_lines, remind_lines, search_lines,
-    status_lines,
-)
+from . import clock
 from .errors import CsxlError, WorkbookNotFound
 from .messages.config import MailConfig, load_config
 from .schema import CONFIG_SHEETS, INPUT_SHEETS, LANGS, REPORT_SHEETS
-from .workbook.package import ensure_not_open
-from .workbook.template import build_template
+
+# Each command imports the library (pandas, Arrow, the readers) only when it runs: `--help`, a typo and
+# `init` start at once, and so does every click on the Excel ribbon, which starts a new Python each time.
 
 CLI_LANG = os.environ.get("CSXL_LANG", "zh") if os.environ.get("CSXL_LANG") in LANGS else "zh"
 DEMO_WORKBOOK = "演示台账.xlsx"
@@ -56,6 +52,8 @@ class _SheetProgress:
 
     def __init__(self, label: str, reports: bool = False):
         total = len(INPUT_SHEETS) + len(CONFIG_SHEETS) + (len(REPORT_SHEETS) if reports else 0)
+        from tqdm import tqdm
+
         self.bar = tqdm(total=total, desc=label, unit="表", leave=False, disable=None)
 
     def __call__(self, sheet_name: str):
@@ -91,6 +89,8 @@ def cli():
 @_friendly_errors
 def init(path: Path, lang: str):
     """新建空白台账（不会覆盖已有文件）/ Create a new workbook from the template."""
+    from .workbook.template import build_template
+
     build_template(path, lang=lang)
     click.echo(f"已创建 {path}" if CLI_LANG == "zh" else f"created {path}")
 
@@ -102,6 +102,9 @@ def init(path: Path, lang: str):
 @_friendly_errors
 def check(path: Path, today, as_json: bool):
     """检查数据问题；有问题时退出码为 1 / List data problems (exit 1 if any)."""
+    from . import jobs
+    from .console import problem_lines
+
     with _SheetProgress("读取" if CLI_LANG == "zh" else "reading") as progress:
         result = jobs.check(path, _resolve_today(today), progress)
     if as_json:
@@ -127,6 +130,9 @@ def refresh(path: Path, today):
 
 
 def _refresh_and_report(path: Path, today: dt.date, book=None) -> jobs.DueResult:
+    from . import jobs
+    from .console import due_summary
+
     started = time.perf_counter()
     with _SheetProgress("刷新" if CLI_LANG == "zh" else "refreshing", reports=True) as progress:
         result, backup = jobs.refresh(path, today, progress, book=book)
@@ -150,6 +156,9 @@ def _refresh_and_report(path: Path, today: dt.date, book=None) -> jobs.DueResult
 @_friendly_errors
 def report(path: Path, today, month: str | None, output: Path | None):
     """生成给管理层的客服月报工作簿（含图表）/ The monthly report for management, as a workbook of its own."""
+    from . import jobs
+    from .console import monthly_report_lines
+
     out, tabs = jobs.monthly_report_book(path, _resolve_today(today), month, output)
     for line in monthly_report_lines(out, tabs, CLI_LANG):
         click.echo(line)
@@ -166,6 +175,9 @@ def report(path: Path, today, month: str | None, output: Path | None):
 @_friendly_errors
 def search(path: Path, text: str | None, card: bool, start, end, by: str):
     """按姓名、手机、车牌、车架号或客户编号查找客户，或按日期查找 / Find customers, by text or by date."""
+    from . import jobs
+    from .console import card_lines, date_search_lines, search_lines
+
     if start or end:
         first = (start or end).date()
         last = (end or start).date()
@@ -192,6 +204,9 @@ def remind(path: Path, today, send: bool, config: Path | None):
 
 
 def _remind_and_report(path: Path, today: dt.date, send: bool, config) -> jobs.RemindResult:
+    from . import jobs
+    from .console import remind_lines
+
     stop = _stop_on_signals() if send else (lambda: False)
     result = jobs.remind(path, today, send=send, config=config, should_stop=stop)
     for line in remind_lines(result, CLI_LANG, where=config.outbox or path.parent / jobs.OUTBOX_FOLDER):
@@ -237,6 +252,8 @@ def run(path: Path, config: Path | None, poll: float):
 @_friendly_errors
 def status(path: Path):
     """上次运行、各状态消息数和下次运行时间 / Last run, messages by state, next run."""
+    from .console import status_lines
+
     for line in status_lines(path, CLI_LANG):
         click.echo(line)
 
@@ -245,6 +262,7 @@ def _clear_previous_demo(path: Path) -> None:
     """A new demo starts with an empty journal and outbox (only inside the demo's own folder)."""
     import shutil
 
+    from . import jobs
     from .messages.journal import journal_path
 
     for leftover in (journal_path(path), journal_path(path).with_name(journal_path(path).name + "-wal"),
@@ -261,7 +279,9 @@ def _clear_previous_demo(path: Path) -> None:
 @_friendly_errors
 def demo(folder: Path, customers: int, today):
     """生成演示台账并跑完整流程 / Build a demo workbook and run the whole job on it."""
+    from .console import due_table
     from .demo import build_demo
+    from .workbook.package import ensure_not_open
 
     day = _resolve_today(today)
     folder.mkdir(parents=True, exist_ok=True)

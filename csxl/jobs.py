@@ -28,7 +28,6 @@ from .schema import DUE, MONTHLY_REPORT, PROBLEMS, SENT_LOG, Sheet
 from .search import Card, best_match, customer_card, search_by_date, search_customers
 from .workbook.package import TEMP_PREFIX, Package, ensure_not_open
 from .workbook.reader import Book, read_book
-from .workbook.template import build_report_shell
 from .workbook.writer import write_generated
 
 OUTBOX_FOLDER = "outbox"
@@ -95,6 +94,8 @@ def report_month(text: str | None, today: dt.date) -> str:
 
 def monthly_report_book(path: Path, today: dt.date, month: str | None = None, out: Path | None = None) -> tuple[Path, dict]:
     """Write the monthly report for management as a workbook of its own (default ``客服月报-YYYY-MM.xlsx`` beside ``path``)."""
+    from .workbook.template import build_report_shell
+
     month = report_month(month, today)
     book = read_book(path)
     lang = book.lang

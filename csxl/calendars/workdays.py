@@ -13,7 +13,6 @@ import datetime as dt
 from functools import lru_cache
 
 import chinese_calendar
-import holidays
 import numpy as np
 import pandas as pd
 
@@ -29,6 +28,8 @@ def _official_year(year: int) -> bool:
 
 @lru_cache(maxsize=None)
 def _statutory_holidays(year: int) -> frozenset[dt.date]:
+    import holidays  # only for years chinesecalendar does not know yet; it loads every country's rules
+
     # observed=False: the library's guessed substitute days are not official.
     return frozenset(holidays.China(years=year, observed=False).keys())
 

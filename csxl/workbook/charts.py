@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from openpyxl.utils import get_column_letter
+from xlsxwriter.utility import xl_col_to_name
 
 from ..reports.charts import Chart
 
@@ -31,7 +31,7 @@ def _quoted(sheet_name: str) -> str:
 
 
 def _range(sheet_name: str, column: int, first_row: int, last_row: int) -> str:
-    letter = get_column_letter(column + 1)
+    letter = xl_col_to_name(column)
     return f"{_quoted(sheet_name)}!${letter}${first_row + 2}:${letter}${last_row + 2}"  # +2: header row, 1-based
 
 

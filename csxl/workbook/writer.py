@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 from lxml import etree
-from openpyxl.utils import get_column_letter
+from xlsxwriter.utility import xl_col_to_name
 
 from ..schema import ColumnType, Sheet, choice_label
 from .package import (
@@ -252,7 +252,7 @@ def generated_parts(package: Package, frames: dict[Sheet, pd.DataFrame], lang: s
             lang,
             drawing,
         )
-        edit.set_print_names(entry, get_column_letter(len(sheet.columns)), None if print_charts else len(frame) + 1)
+        edit.set_print_names(entry, xl_col_to_name(len(sheet.columns) - 1), None if print_charts else len(frame) + 1)
     edit.drop_calc_chain_if_it_names(replaced_ids)
     edit.finish()
     return edit.replacements, edit.removals
