@@ -14,6 +14,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -100,10 +101,9 @@ class ZipCopier:
             remaining -= len(chunk)
         self._add(entry, info.filename)
 
-    def add(self, name: str, data: bytes, date_time: tuple = (1980, 1, 1, 0, 0, 0), level: int = 6) -> None:
-        """Add a new member, deflated."""
-        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-        body = compressor.compress(data) + compressor.flush()
+    def add(self, name: str, data: bytes, date_time: tuple = (1980, 1, 1, 0, 0, 0), level: int = 6, body: bytes | None = None) -> None:
+        """Add a new member, deflated (``body``: ``data`` already deflated at ``level`` by the caller)."""
+        body = deflate(data, level) if body is None else body
         dos_time, dos_date = _dos_stamp(date_time)
         encoded = name.encode("utf-8")
         entry = _Written(
@@ -163,6 +163,12 @@ class ZipCopier:
         self.out.write(_END.pack(b"PK\x05\x06", 0, 0, count16, count16, length32, start32, 0))
 
 
+def deflate(data: bytes, level: int = 6) -> bytes:
+    """Raw deflate, as zip members store it (zlib releases the GIL: parts compress in parallel)."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
 def rewrite_archive(
     source_path, out: BinaryIO, replacements: dict[str, bytes], removals: Iterable[str] = (), level: int = 6,
 ) -> None:
@@ -171,7 +177,8 @@ def rewrite_archive(
     Replaced members keep their place and date; new ones follow in the order given.
     """
     removals = set(removals)
-    with open(source_path, "rb") as raw, zipfile.ZipFile(raw) as archive:
+    with open(source_path, "rb") as raw, zipfile.ZipFile(raw) as archive, ThreadPoolExecutor(max_workers=2) as pool:
+        bodies = {name: pool.submit(deflate, data, level) for name, data in replacements.items() if name not in removals}
         infos = archive.infolist()
         copier = ZipCopier(out)
         for info in infos:
@@ -181,18 +188,22 @@ def rewrite_archive(
             if data is None:
                 copier.copy(raw, info)
             else:
-                copier.add(info.filename, data, info.date_time, level)
+                copier.add(info.filename, data, info.date_time, level, bodies[info.filename].result())
         present = {i.filename for i in infos}
         for name, data in replacements.items():
             if name not in present and name not in removals:
-                copier.add(name, data, level=level)
+                copier.add(name, data, level=level, body=bodies[name].result())
         copier.finish()
 
 
 def check_members(path, names: Iterable[str]) -> None:
     """Inflate the named members of the written archive (zipfile checks each CRC); raises on damage."""
-    with zipfile.ZipFile(path) as archive:
-        for name in names:
-            with archive.open(name) as member:
-                while member.read(_COPY_CHUNK):
-                    pass
+
+    def inflate(name: str) -> None:
+        with zipfile.ZipFile(path) as archive, archive.open(name) as member:
+            while member.read(_COPY_CHUNK):
+                pass
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for done in [pool.submit(inflate, name) for name in names]:
+            done.result()
