@@ -258,6 +258,42 @@ def status(path: Path):
         click.echo(line)
 
 
+@cli.group()
+def addin():
+    """Excel 加载项（客服助手功能区）/ The Excel add-in (the 客服助手 ribbon)."""
+
+
+@addin.command("build")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=Path("csxl.xlam"), show_default=True,
+              help="加载项文件 / where to write the add-in")
+@_friendly_errors
+def addin_build(output: Path):
+    """组装加载项（任何系统都可以）/ Assemble the add-in (on any OS)."""
+    from .excel.addin import build
+
+    out = build(output)
+    click.echo(f"已生成加载项 {out}" if CLI_LANG == "zh" else f"built {out}")
+
+
+@addin.command("install")
+@click.option("--addin", "addin_file", type=click.Path(path_type=Path, dir_okay=False), default=Path("csxl.xlam"), show_default=True,
+              help="加载项文件（没有就先生成）/ the add-in (built first when missing)")
+@_friendly_errors
+def addin_install(addin_file: Path):
+    """安装到 Excel（Windows）：复制到 XLSTART 并设置 Python 路径 / Install into Excel (Windows)."""
+    from .excel.addin import build, install, install_plan
+
+    if os.name != "nt":  # say exactly what it would do, then refuse
+        for line in install_plan(addin_file).lines():
+            click.echo(line)
+    elif not addin_file.exists():
+        build(addin_file)
+    plan = install(addin_file)
+    for line in plan.lines():
+        click.echo(line)
+    click.echo("完成：重新打开 Excel 后即可看到「客服助手」选项卡" if CLI_LANG == "zh" else "done: restart Excel to see the 客服助手 tab")
+
+
 def _clear_previous_demo(path: Path) -> None:
     """A new demo starts with an empty journal and outbox (only inside the demo's own folder)."""
     import shutil

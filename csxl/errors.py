@@ -44,3 +44,11 @@ class MissingPassword(CsxlError):
 
 class BadMonth(CsxlError):
     """A report month is not YYYY-MM, or lies after the as-of day."""
+
+
+class WorkbookBusy(CsxlError):
+    """Another csxl (the scheduler, a colleague's click or command) is working on the workbook right now."""
+
+
+class NotSaved(CsxlError):
+    """The workbook open in Excel has never been saved, and the action needs its folder (journal, outbox, report)."""

@@ -39,6 +39,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "读取后工作簿被另存过，未写入，保留了对方保存的版本：{path}（请重新运行）",
         "en": "the workbook was saved by someone else after it was read; nothing was written: {path} (run again)",
     },
+    "WorkbookBusy": {
+        "zh": "另一个 csxl（定时任务或同事的操作）正在处理这个工作簿，未做任何修改：{path}（请稍后再试）",
+        "en": "another csxl (the scheduler or a colleague) is working on this workbook; nothing was changed: {path} (try again shortly)",
+    },
+    "NotSaved": {"zh": "请先把工作簿保存到文件夹中：发送记录、发件箱和月报都放在工作簿旁边{path}", "en": "save the workbook to a folder first: the journal, the outbox and reports live beside it{path}"},
     "BadMonth": {"zh": "月份应为 YYYY-MM，且不晚于今天所在的月份：{path}", "en": "the month must be YYYY-MM and not after this month: {path}"},
     "BadSetting": {"zh": "设置有误：{path}", "en": "bad setting: {path}"},
     "BadMailConfig": {"zh": "邮件配置有误：{path}", "en": "bad mail configuration: {path}"},

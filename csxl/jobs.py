@@ -26,6 +26,7 @@ from .rules.followups import followup_tasks
 from .reports import build_reports, charts_for, last_complete_month, management_report
 from .schema import DUE, MONTHLY_REPORT, PROBLEMS, SENT_LOG, Sheet
 from .search import Card, best_match, customer_card, search_by_date, search_customers
+from .workbook.lock import workbook_lock
 from .workbook.package import TEMP_PREFIX, Package, ensure_not_open
 from .workbook.reader import Book, read_book
 from .workbook.writer import write_generated
@@ -72,6 +73,14 @@ def compute_reports(book: Book, today: dt.date, month: str | None = None, progre
     return build_reports(book.frames, book.settings, today, calendar, _sent_days(book.path), month, progress, tasks)
 
 
+def sent_log_tab(book: Book) -> dict[Sheet, pd.DataFrame]:
+    """The 发送记录 tab from the journal beside the workbook ({} when nothing was ever sent)."""
+    if book.path is None or not journal_path(book.path).exists():
+        return {}
+    with Journal.beside(book.path) as journal:
+        return {SENT_LOG: sent_log_frame(journal.frame(), book.lang)}
+
+
 def _sent_days(path: Path) -> pd.DataFrame | None:
     if not journal_path(path).exists():
         return None
@@ -92,12 +101,17 @@ def report_month(text: str | None, today: dt.date) -> str:
     return f"{month:%Y-%m}"
 
 
-def monthly_report_book(path: Path, today: dt.date, month: str | None = None, out: Path | None = None) -> tuple[Path, dict]:
-    """Write the monthly report for management as a workbook of its own (default ``客服月报-YYYY-MM.xlsx`` beside ``path``)."""
+def monthly_report_book(
+    path: Path, today: dt.date, month: str | None = None, out: Path | None = None, book: Book | None = None,
+) -> tuple[Path, dict]:
+    """Write the monthly report for management as a workbook of its own (default ``客服月报-YYYY-MM.xlsx`` beside ``path``).
+
+    ``book``: the workbook as already read (the ribbon reads the open workbook's cells).
+    """
     from .workbook.template import build_report_shell
 
     month = report_month(month, today)
-    book = read_book(path)
+    book = book or read_book(path)
     lang = book.lang
     tabs = management_report(book.frames, book.settings, today, WorkCalendar(book.workday_adjustments), _sent_days(path), month)
     out = Path(out) if out else Path(path).with_name(f"{MONTHLY_REPORT.name(lang)}-{month}.xlsx")
@@ -135,12 +149,14 @@ def refresh(path: Path, today: dt.date, progress=None, book: Book | None = None)
     ``progress`` is called with the name of each sheet read and each tab computed.
     """
     ensure_not_open(Path(path))  # refuse before doing any work
+    with workbook_lock(Path(path)):
+        return _refresh(path, today, progress, book)
+
+
+def _refresh(path: Path, today: dt.date, progress, book: Book | None) -> tuple[DueResult, Path]:
     result = compute_due(book or read_book(path, progress), today, _sent_messages(path))
     lang = result.book.lang
-    generated = {DUE: result.due, PROBLEMS: problems_frame(result.problems)}
-    if journal_path(path).exists():
-        with Journal.beside(path) as journal:
-            generated[SENT_LOG] = sent_log_frame(journal.frame(), lang)
+    generated = {DUE: result.due, PROBLEMS: problems_frame(result.problems), **sent_log_tab(result.book)}
     reports = compute_reports(result.book, today, progress=progress, tasks=result.tasks)
     generated.update(reports)
     backup = write_generated(result.book.package, generated, lang, report_charts(reports, lang))
@@ -165,11 +181,23 @@ def remind(
     should_stop=lambda: False,
     sleep=None,
     progress=None,
+    book: Book | None = None,
 ) -> RemindResult:
-    """Plan the messages due since the last run and, with ``send``, send them exactly once."""
+    """Plan the messages due since the last run and, with ``send``, send them exactly once.
+
+    ``book`` is the workbook as already read (the ribbon reads the open workbook's cells); sending
+    holds the workbook's lock, so the scheduler and a click never send at the same time.
+    """
+    if not send:
+        return _remind(path, today, False, config, should_stop, sleep, progress, book)
+    with workbook_lock(Path(path), wait_seconds=0 if book is None else 15):
+        return _remind(path, today, True, config, should_stop, sleep, progress, book)
+
+
+def _remind(path, today, send, config, should_stop, sleep, progress, book) -> RemindResult:
     import time
 
-    book = read_book(path)
+    book = book or read_book(path)
     config = config or MailConfig()
     settings = book.settings
     channel = channel_for(config, Path(path).parent / OUTBOX_FOLDER)

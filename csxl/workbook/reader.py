@@ -27,7 +27,7 @@ from ..settings import Settings, parse_settings
 from .convert import as_strings, to_choices, to_dates, to_numbers, trimmed
 from .package import Package
 from .validate import validate
-from .writer import find_sheet
+from .writer import find_sheet, find_sheet_name
 
 
 
@@ -35,8 +35,8 @@ from .writer import find_sheet
 class Book:
     """A workbook as read: typed frames per sheet key, the problems found, the settings."""
 
-    path: Path
-    package: Package
+    path: Path | None  # None for a workbook open in Excel that was never saved
+    package: Package | None  # the file's structure; None when read from an open workbook's cells
     frames: dict[str, pd.DataFrame]
     problems: list[Problem]
     settings: Settings
@@ -195,43 +195,100 @@ def _loader(package: Package, big: Sheet):
 
 
 def read_book(path: Path, progress=None) -> Book:
-    """Read every sheet csxl knows; ``progress`` is called with each sheet's name as it is read."""
+    """Read every sheet csxl knows from the file; ``progress`` is called with each sheet's name as it is read."""
     package = Package(path)
     load = _loader(package, VISITS)
+    parts = {e.name: e.part for e in package.sheets}
+
+    def table_of(name: str) -> tuple[pa.Table, int]:
+        return load(name), package.first_value_row(parts[name])
+
+    return _read(package.path, package, [e.name for e in package.sheets], table_of, package.date1904, progress)
+
+
+def read_values_book(path: Path | None, names: list[str], rows_of, date1904: bool = False, progress=None) -> Book:
+    """Read every sheet csxl knows from raw cell values (an open workbook's used ranges), exactly as a file is read.
+
+    ``rows_of(name)`` gives a sheet's rows of Python values (str, float, int, bool, datetime, None) and the
+    Excel row number of the first of them.
+    """
+
+    def table_of(name: str) -> tuple[pa.Table, int]:
+        rows, first_row = rows_of(name)
+        return values_table(rows, first_row)
+
+    return _read(Path(path) if path else None, None, names, table_of, date1904, progress)
+
+
+def _cell_text(value) -> str | None:
+    """A cell as text, the way fastexcel gives it: dates as 2026-01-04 00:00:00, whole numbers without .0."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d 00:00:00")
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def values_table(rows: list[list], first_row: int = 1) -> tuple[pa.Table, int]:
+    """(a table of text cells with the first non-empty row as its header, that header's Excel row number)."""
+    start = next((i for i, row in enumerate(rows) if any(_cell_text(v) is not None for v in row)), None)
+    if start is None:
+        return pa.table({}), first_row
+    width = max(len(row) for row in rows[start:])
+    header = list(rows[start]) + [None] * (width - len(rows[start]))
+    names, seen = [], set()
+    for index, value in enumerate(header):
+        name = _cell_text(value) or f"__UNNAMED__{index}"
+        while name in seen:
+            name += "_"
+        seen.add(name)
+        names.append(name)
+    body = [list(row) + [None] * (width - len(row)) for row in rows[start + 1:]]
+    columns = {name: pa.array([_cell_text(row[i]) for row in body], pa.string()) for i, name in enumerate(names)}
+    return pa.table(columns), first_row + start
+
+
+def _read(path: Path | None, package: Package | None, names: list[str], table_of, date1904: bool, progress) -> Book:
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
-    names: dict[str, str] = {}
+    sheet_names: dict[str, str] = {}
     settings = Settings()
     lang = settings.lang
 
     for sheet in (*CONFIG_SHEETS, *INPUT_SHEETS):  # settings first: they name the language
         if progress:
             progress(sheet.zh)
-        entry = find_sheet(package, sheet)
-        if entry is None:
-            names[sheet.key] = sheet.name(lang)
+        name = find_sheet_name(names, sheet)
+        if name is None:
+            sheet_names[sheet.key] = sheet.name(lang)
             if sheet not in CONFIG_SHEETS:
                 problems.append(Problem(sheet.name(lang), None, None, None, t("missing_sheet", lang, name=sheet.name(lang))))
             frames[sheet.key] = _empty(sheet)
             continue
-        names[sheet.key] = entry.name
-        sheet_reader = _SheetReader(sheet, entry.name, lang, package.date1904)
+        sheet_names[sheet.key] = name
+        sheet_reader = _SheetReader(sheet, name, lang, date1904)
         try:
-            raw = load(entry.name)
+            raw, header_row = table_of(name)
         except (fastexcel.FastExcelError, ValueError) as exc:  # a damaged sheet: report it, read the others
-            problems.append(Problem(entry.name, None, None, None, t("unreadable_sheet", lang, reason=exc)))
+            problems.append(Problem(name, None, None, None, t("unreadable_sheet", lang, reason=exc)))
             frames[sheet.key] = _empty(sheet)
             continue
-        frames[sheet.key] = sheet_reader.read(raw, package.first_value_row(entry.part))
+        frames[sheet.key] = sheet_reader.read(raw, header_row)
         problems.extend(sheet_reader.problems)
         if sheet is SETTINGS:
-            settings, setting_problems = parse_settings(frames[sheet.key], entry.name, lang)
+            settings, setting_problems = parse_settings(frames[sheet.key], name, lang)
             problems.extend(setting_problems)
             lang = settings.lang
     adjustments = {
         d.date(): kind == "上班"
         for d, kind in zip(frames["workday_adjustments"]["date"], frames["workday_adjustments"]["kind"])
     }
-    frames, reference_problems = validate(frames, names, lang)
+    frames, reference_problems = validate(frames, sheet_names, lang)
     problems.extend(reference_problems)
-    return Book(package.path, package, frames, problems, settings, adjustments, names)
+    return Book(path, package, frames, problems, settings, adjustments, sheet_names)

@@ -34,9 +34,15 @@ from .styles import ensure_styles
 STYLES_REL = DOC_REL_NS + "/styles"
 
 
-def find_sheet(package: Package, sheet: Sheet) -> SheetEntry | None:
+def find_sheet_name(names: list[str], sheet: Sheet) -> str | None:
+    """The workbook's name for ``sheet`` (Chinese or English, any case, stray spaces ignored)."""
     wanted = {s.casefold() for s in sheet.spellings()}
-    return next((e for e in package.sheets if e.name.strip().casefold() in wanted), None)
+    return next((n for n in names if n.strip().casefold() in wanted), None)
+
+
+def find_sheet(package: Package, sheet: Sheet) -> SheetEntry | None:
+    name = find_sheet_name([e.name for e in package.sheets], sheet)
+    return next((e for e in package.sheets if e.name == name), None)
 
 
 class _Edit:
