@@ -23,7 +23,7 @@ class NotAWorkbook(CsxlError):
 
 
 class WorkbookOpenInExcel(CsxlError):
-    """Excel or WPS has the workbook open (its ``~$`` lock file exists)."""
+    """Excel, WPS or LibreOffice has the workbook open (its ``~$`` or ``.~lock.…#`` file exists)."""
 
 
 class WorkbookChanged(CsxlError):

@@ -32,8 +32,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "WorkbookExists": {"zh": "文件已存在，不会覆盖：{path}（请换一个文件名）", "en": "file exists and will not be overwritten: {path} (choose another name)"},
     "NotAWorkbook": {"zh": "不是有效的 .xlsx 工作簿：{path}", "en": "not a valid .xlsx workbook: {path}"},
     "WorkbookOpenInExcel": {
-        "zh": "工作簿正在 Excel/WPS 中打开，未做任何修改：{path}（请保存并关闭后重试，或在 Excel 中用客服助手按钮）",
-        "en": "the workbook is open in Excel/WPS; nothing was changed: {path} (save and close it, then try again)",
+        "zh": "工作簿正在 Excel/WPS/LibreOffice 中打开，未做任何修改：{path}（请保存并关闭后重试，或在 Excel 中用客服助手按钮）",
+        "en": "the workbook is open in Excel/WPS/LibreOffice; nothing was changed: {path} (save and close it, then try again)",
     },
     "WorkbookChanged": {
         "zh": "读取后工作簿被另存过，未写入，保留了对方保存的版本：{path}（请重新运行）",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ import pandas as pd
 
 from .calendars.workdays import WorkCalendar
 from .errors import BadMonth
+from .files import new_file_mode, remove_leftovers, workbook_temp_prefix
 from .i18n import t
 from .messages.config import MailConfig
 from .messages.channels import channel_for
@@ -24,10 +26,10 @@ from .problems import Problem, problems_frame
 from .rules import due_today, message_items
 from .rules.followups import followup_tasks
 from .reports import build_reports, charts_for, last_complete_month, management_report
-from .schema import DUE, MONTHLY_REPORT, PROBLEMS, SENT_LOG, Sheet
+from .schema import DUE, MONTHLY_REPORT, PROBLEMS, SENT_LOG, SHEET_ORDER, Sheet
 from .search import Card, best_match, customer_card, search_by_date, search_customers
 from .workbook.lock import workbook_lock
-from .workbook.package import TEMP_PREFIX, Package, ensure_not_open
+from .workbook.package import Package, ensure_not_open
 from .workbook.reader import Book, read_book
 from .workbook.writer import write_generated
 
@@ -53,7 +55,13 @@ def compute_due(book: Book, today: dt.date, sent: pd.DataFrame | None = None) ->
     problems = list(book.problems) + _templates(book).problems
     for year in sorted(calendar.fallback_years):
         problems.append(Problem(book.sheet_name("workday_adjustments"), None, None, None, t("calendar_fallback", book.lang, year=year)))
-    return DueResult(book, due, problems, tasks)
+    return DueResult(book, due, sorted_problems(problems, book), tasks)
+
+
+def sorted_problems(problems: list[Problem], book: Book) -> list[Problem]:
+    """In the order a clerk goes through the workbook: sheet by sheet, then row by row (whole-sheet problems first)."""
+    order = {book.sheet_name(s.key): i for i, s in enumerate(SHEET_ORDER)}
+    return sorted(problems, key=lambda p: (order.get(p.sheet, len(order)), p.row or 0))
 
 
 def check(path: Path, today: dt.date, progress=None) -> DueResult:
@@ -118,23 +126,17 @@ def monthly_report_book(
     if out.suffix.lower() != ".xlsx":
         out = out.with_name(out.name + ".xlsx")
     ensure_not_open(out)
-    fd, shell_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".xlsx", dir=out.parent)
+    fd, shell_name = tempfile.mkstemp(prefix=workbook_temp_prefix(out), suffix=".xlsx", dir=out.parent)
     os.close(fd)
     shell = Path(shell_name)
     try:
         build_report_shell(shell, tuple(tabs), lang, f"{MONTHLY_REPORT.name(lang)} {month}")
         write_generated(Package(shell), tabs, lang, report_charts(tabs, lang), keep_backup=False, print_charts=True)
-        os.chmod(shell, 0o666 & ~_umask())
+        os.chmod(shell, stat.S_IMODE(out.stat().st_mode) if out.exists() else new_file_mode())
         os.replace(shell, out)
     finally:
         shell.unlink(missing_ok=True)
     return out, tabs
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def report_charts(tabs: dict[Sheet, pd.DataFrame], lang: str) -> dict[Sheet, list]:
@@ -150,6 +152,7 @@ def refresh(path: Path, today: dt.date, progress=None, book: Book | None = None)
     """
     ensure_not_open(Path(path))  # refuse before doing any work
     with workbook_lock(Path(path)):
+        remove_leftovers(Path(path))
         return _refresh(path, today, progress, book)
 
 
@@ -191,6 +194,7 @@ def remind(
     if not send:
         return _remind(path, today, False, config, should_stop, sleep, progress, book)
     with workbook_lock(Path(path), wait_seconds=0 if book is None else 15):
+        remove_leftovers(Path(path), (config.outbox if config and config.outbox else Path(path).parent / OUTBOX_FOLDER))
         return _remind(path, today, True, config, should_stop, sleep, progress, book)
 
 
@@ -200,7 +204,7 @@ def _remind(path, today, send, config, should_stop, sleep, progress, book) -> Re
     book = book or read_book(path)
     config = config or MailConfig()
     settings = book.settings
-    channel = channel_for(config, Path(path).parent / OUTBOX_FOLDER)
+    channel = channel_for(config, Path(path).parent / OUTBOX_FOLDER, Path(path))
     # A dry run on a workbook that never sent anything leaves no journal file behind.
     fresh_dry_run = not send and not journal_path(path).exists()
     with (Journal(Path(":memory:")) if fresh_dry_run else Journal.beside(path)) as journal:

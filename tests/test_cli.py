@@ -78,7 +78,7 @@ def test_refresh_refuses_while_open_in_excel(csxl_cmd, tmp_path):
     (tmp_path / "~$b.xlsx").write_bytes(b"x")
     result = run(csxl_cmd, "refresh", path, "--today", "2026-11-24")
     assert result.returncode == 1
-    assert result.stderr.strip() == f"Error: 工作簿正在 Excel/WPS 中打开，未做任何修改：{path}（请保存并关闭后重试，或在 Excel 中用客服助手按钮）"
+    assert result.stderr.strip() == f"Error: 工作簿正在 Excel/WPS/LibreOffice 中打开，未做任何修改：{path}（请保存并关闭后重试，或在 Excel 中用客服助手按钮）"
 
 
 def test_refresh_reports_counts(csxl_cmd, tmp_path):

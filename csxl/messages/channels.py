@@ -18,6 +18,7 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, formataddr
 from pathlib import Path
 
+from ..files import new_file_mode, outbox_temp_prefix
 from .config import MailConfig
 
 
@@ -67,8 +68,9 @@ class OutboxChannel:
 
     name = "outbox"
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, workbook: Path | None = None):
         self.folder = Path(folder)
+        self.temp_prefix = outbox_temp_prefix(workbook) if workbook else ".tmp-"
 
     def open(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -83,12 +85,13 @@ class OutboxChannel:
         return self._path(key).exists()
 
     def deliver(self, message: Outgoing, email: EmailMessage) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".eml")
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=self.temp_prefix, suffix=".eml")
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(bytes(email))
                 out.flush()
                 os.fsync(out.fileno())
+            os.chmod(tmp, new_file_mode())  # the other clerks read the outbox too (mkstemp makes 0600)
             os.replace(tmp, self._path(message.key))
         finally:
             if os.path.exists(tmp):
@@ -158,5 +161,5 @@ def _codes(recipients: dict) -> str:
     return ", ".join(str(code) for code, _ in recipients.values())
 
 
-def channel_for(config: MailConfig, outbox: Path):
-    return SmtpChannel(config) if config.channel == "smtp" else OutboxChannel(config.outbox or outbox)
+def channel_for(config: MailConfig, outbox: Path, workbook: Path | None = None):
+    return SmtpChannel(config) if config.channel == "smtp" else OutboxChannel(config.outbox or outbox, workbook)

@@ -21,6 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import NotAWorkbook, WorkbookChanged, WorkbookNotFound, WorkbookOpenInExcel
+from ..files import workbook_temp_prefix
 from .zipcopy import check_members, rewrite_archive
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -33,9 +34,6 @@ VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 WORKSHEET_REL = DOC_REL_NS + "/worksheet"
 CALC_CHAIN_REL = DOC_REL_NS + "/calcChain"
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-
-# Temp files of an unfinished write are named so that a later run can recognise them.
-TEMP_PREFIX = ".~csxl-"
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
@@ -77,8 +75,10 @@ def lock_file(path: Path) -> Path:
 
 
 def ensure_not_open(path: Path) -> None:
+    """Refuse while Excel, WPS or LibreOffice has the workbook open (each leaves its owner file beside it)."""
     # Excel shortens long names in the lock file (~$ replaces the first two characters).
     candidates = {lock_file(path), path.with_name("~$" + path.name[2:])} if len(path.name) > 2 else {lock_file(path)}
+    candidates.add(path.with_name(f".~lock.{path.name}#"))  # LibreOffice
     if any(c.exists() for c in candidates):
         raise WorkbookOpenInExcel(path)
 
@@ -181,7 +181,7 @@ def write_parts(
     ensure_not_open(path)
     if Fingerprint.of(path) != expected:
         raise WorkbookChanged(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".xlsx", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=workbook_temp_prefix(path), suffix=".xlsx", dir=path.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:

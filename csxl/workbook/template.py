@@ -9,7 +9,7 @@ import xlsxwriter
 
 from ..errors import WorkbookExists
 from ..messages.templates import default_rows
-from ..schema import CONFIG_SHEETS, GENERATED_SHEETS, INPUT_SHEETS, SETTINGS, TEMPLATES, ColumnType, Sheet
+from ..schema import SETTINGS, SHEET_ORDER, TEMPLATES, ColumnType, Sheet
 from ..settings import Settings
 
 LAST_ROW = 1_048_575  # zero-based index of Excel's last row
@@ -17,8 +17,8 @@ _FIXED_TIMESTAMP = dt.datetime(2026, 1, 1)  # keeps the template byte-stable bet
 HEADER_COLOR = "#DDEBF7"
 REQUIRED_COLOR = "#F8CBAD"
 GENERATED_COLOR = "#E2EFDA"
+FOOTER = {"zh": "&L&A&R第 &P 页，共 &N 页", "en": "&L&A&RPage &P of &N"}
 
-SHEET_ORDER = (*INPUT_SHEETS, *GENERATED_SHEETS, *CONFIG_SHEETS)
 
 
 class _Formats:
@@ -46,6 +46,12 @@ def _column_format(formats: _Formats, kind: ColumnType, width: int):
 def _write_sheet(book: xlsxwriter.Workbook, formats: _Formats, sheet: Sheet, lang: str):
     ws = book.add_worksheet(sheet.name(lang))
     ws.freeze_panes(1, 0)
+    # Printing: A4 landscape, one page wide, the header row on every page, sheet name and page in the footer.
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_footer(FOOTER[lang])
     for index, column in enumerate(sheet.columns):
         header_format = formats.generated if sheet.generated else formats.required if column.required else formats.header
         ws.write_string(0, index, column.header(lang), header_format)
