@@ -52,3 +52,7 @@ class WorkbookBusy(CsxlError):
 
 class NotSaved(CsxlError):
     """The workbook open in Excel has never been saved, and the action needs its folder (journal, outbox, report)."""
+
+
+class BrokenWorkbook(CsxlError):
+    """A required sheet or column is missing, so messages would go wrong: nothing is sent until it is fixed."""

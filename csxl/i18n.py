@@ -10,6 +10,8 @@ CATALOG: dict[str, dict[str, str]] = {
     # data problems
     "missing_sheet": {"zh": "缺少工作表「{name}」，已按空表处理", "en": "sheet '{name}' is missing; treated as empty"},
     "missing_column": {"zh": "缺少必需的列「{name}」，本表未参与计算", "en": "required column '{name}' is missing; sheet not used"},
+    "did_you_mean_sheet": {"zh": "。找到工作表「{found}」，是不是「{name}」？请改回这个名字", "en": ". Found sheet '{found}': is it '{name}'? Rename it back"},
+    "did_you_mean_column": {"zh": "。找到列「{found}」，是不是「{name}」？请改回这个名字", "en": ". Found column '{found}': is it '{name}'? Rename it back"},
     "row_not_used": {"zh": "，本行未参与计算", "en": "; row not used"},
     "missing_required": {"zh": "必填项为空，本行未参与计算", "en": "required value is empty; row not used"},
     "bad_date": {"zh": "无法识别的日期（可用 2026-01-04、2026/1/4、2026年1月4日）", "en": "not a date (use 2026-01-04, 2026/1/4 or 2026年1月4日)"},
@@ -44,6 +46,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "another csxl (the scheduler or a colleague) is working on this workbook; nothing was changed: {path} (try again shortly)",
     },
     "NotSaved": {"zh": "请先把工作簿保存到文件夹中：发送记录、发件箱和月报都放在工作簿旁边{path}", "en": "save the workbook to a folder first: the journal, the outbox and reports live beside it{path}"},
+    "BrokenWorkbook": {
+        "zh": "工作簿缺少必需的工作表或列（{path}），为免错发漏发，未发送任何消息：请先按 csxl check 的提示修正",
+        "en": "the workbook lacks a required sheet or column ({path}); to avoid wrong or missed messages nothing was sent: fix what csxl check reports",
+    },
     "BadMonth": {"zh": "月份应为 YYYY-MM，且不晚于今天所在的月份：{path}", "en": "the month must be YYYY-MM and not after this month: {path}"},
     "BadSetting": {"zh": "设置有误：{path}", "en": "bad setting: {path}"},
     "BadMailConfig": {"zh": "邮件配置有误：{path}", "en": "bad mail configuration: {path}"},

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .calendars.workdays import WorkCalendar
-from .errors import BadMonth
+from .errors import BadMonth, BrokenWorkbook
 from .files import new_file_mode, remove_leftovers, workbook_temp_prefix
 from .i18n import t
 from .messages.config import MailConfig
@@ -202,6 +202,8 @@ def _remind(path, today, send, config, should_stop, sleep, progress, book) -> Re
     import time
 
     book = book or read_book(path)
+    if send and book.unusable & {"customers", "vehicles"}:
+        raise BrokenWorkbook(", ".join(book.sheet_name(k) for k in sorted(book.unusable)))
     config = config or MailConfig()
     settings = book.settings
     channel = channel_for(config, Path(path).parent / OUTBOX_FOLDER, Path(path))

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from ..i18n import t
 from ..problems import Problem
-from ..schema import CONFIG_SHEETS, INPUT_SHEETS, ROW, SETTINGS, VISITS, Column, ColumnType, Sheet
+from ..schema import CONFIG_SHEETS, INPUT_SHEETS, ROW, SETTINGS, SHEETS, VISITS, Column, ColumnType, Sheet
 from ..settings import Settings, parse_settings
 from .convert import as_strings, to_choices, to_dates, to_numbers, trimmed
 from .package import Package
@@ -42,6 +42,7 @@ class Book:
     settings: Settings
     workday_adjustments: dict[dt.date, bool] = field(default_factory=dict)
     sheet_names: dict[str, str] = field(default_factory=dict)
+    unusable: set[str] = field(default_factory=set)  # input sheets missing, or missing a required column
 
     @property
     def lang(self) -> str:
@@ -69,6 +70,7 @@ class _SheetReader:
     def __init__(self, sheet: Sheet, name: str, lang: str, date1904: bool):
         self.sheet, self.name, self.lang, self.date1904 = sheet, name, lang, date1904
         self.problems: list[Problem] = []
+        self.unusable = False
         self._bad: dict[str, pd.Series] = {}  # cells whose value was reported as unusable
 
     def problem(self, row, column, value, message_id, suffix: str = "", **params):
@@ -80,8 +82,13 @@ class _SheetReader:
         headers = self._match_headers(table.column_names)
         missing = [c for c in self.sheet.columns if c.required and c.key not in headers]
         if missing:
+            strangers = [h for h in table.column_names if h not in headers.values() and not str(h).startswith("__UNNAMED__")]
             for column in missing:
-                self.problem(header_row, column.header(self.lang), None, "missing_column", name=column.zh if self.lang == "zh" else column.key)
+                wanted = column.header(self.lang)
+                hint = closest(wanted, strangers)
+                suffix = t("did_you_mean_column", self.lang, found=hint, name=wanted) if hint else ""
+                self.problem(header_row, wanted, None, "missing_column", suffix=suffix, name=column.zh if self.lang == "zh" else column.key)
+            self.unusable = True
             return _empty(self.sheet)
         blank = pa.nulls(table.num_rows, pa.string())
         texts = {c.key: trimmed(table.column(headers[c.key])) if c.key in headers else blank for c in self.sheet.columns}
@@ -258,8 +265,11 @@ def _read(path: Path | None, package: Package | None, names: list[str], table_of
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
     sheet_names: dict[str, str] = {}
+    unusable: set[str] = set()
     settings = Settings()
     lang = settings.lang
+    known = {n for s in SHEETS.values() if (n := find_sheet_name(names, s))}
+    strangers = [n for n in names if n not in known]
 
     for sheet in (*CONFIG_SHEETS, *INPUT_SHEETS):  # settings first: they name the language
         if progress:
@@ -268,7 +278,11 @@ def _read(path: Path | None, package: Package | None, names: list[str], table_of
         if name is None:
             sheet_names[sheet.key] = sheet.name(lang)
             if sheet not in CONFIG_SHEETS:
-                problems.append(Problem(sheet.name(lang), None, None, None, t("missing_sheet", lang, name=sheet.name(lang))))
+                hint = closest(sheet.name(lang), strangers)
+                message = t("missing_sheet", lang, name=sheet.name(lang))
+                message += t("did_you_mean_sheet", lang, found=hint, name=sheet.name(lang)) if hint else ""
+                problems.append(Problem(sheet.name(lang), None, None, None, message))
+                unusable.add(sheet.key)
             frames[sheet.key] = _empty(sheet)
             continue
         sheet_names[sheet.key] = name
@@ -281,6 +295,8 @@ def _read(path: Path | None, package: Package | None, names: list[str], table_of
             continue
         frames[sheet.key] = sheet_reader.read(raw, header_row)
         problems.extend(sheet_reader.problems)
+        if sheet_reader.unusable:
+            unusable.add(sheet.key)
         if sheet is SETTINGS:
             settings, setting_problems = parse_settings(frames[sheet.key], name, lang)
             problems.extend(setting_problems)
@@ -289,6 +305,14 @@ def _read(path: Path | None, package: Package | None, names: list[str], table_of
         d.date(): kind == "上班"
         for d, kind in zip(frames["workday_adjustments"]["date"], frames["workday_adjustments"]["kind"])
     }
-    frames, reference_problems = validate(frames, sheet_names, lang)
+    frames, reference_problems = validate(frames, sheet_names, lang, unusable)
     problems.extend(reference_problems)
-    return Book(path, package, frames, problems, settings, adjustments, sheet_names)
+    return Book(path, package, frames, problems, settings, adjustments, sheet_names, unusable)
+
+
+def closest(name: str, candidates: list[str]) -> str | None:
+    """The candidate a renamed sheet or header most likely is (「车辆」 for 车辆档案, 「客户姓名」 for 姓名)."""
+    import difflib
+
+    found = difflib.get_close_matches(name, [str(c) for c in candidates], n=1, cutoff=0.4)
+    return found[0] if found else None

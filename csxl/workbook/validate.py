@@ -10,8 +10,13 @@ from ..problems import Problem
 from ..schema import ROW, SHEETS
 
 
-def validate(frames: dict[str, pd.DataFrame], names: dict[str, str], lang: str) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """Drop (and report) rows repeating an id; report references to missing records."""
+def validate(
+    frames: dict[str, pd.DataFrame], names: dict[str, str], lang: str, unusable: set[str] = frozenset(),
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Drop (and report) rows repeating an id; report references to missing records.
+
+    References into a sheet that could not be read (``unusable``) are not reported: its own problem says it once.
+    """
     problems: list[Problem] = []
     frames = dict(frames)
     for key, frame in frames.items():
@@ -33,7 +38,7 @@ def validate(frames: dict[str, pd.DataFrame], names: dict[str, str], lang: str) 
         sheet = SHEETS[key]
         for ref in sheet.references:
             targets = frames.get(ref.target_sheet)
-            if targets is None or frame.empty:
+            if targets is None or frame.empty or ref.target_sheet in unusable:
                 continue
             dangling = frame[ref.column].notna() & ~is_in(frame[ref.column], targets[ref.target_column])
             column = sheet.column(ref.column)

@@ -1,0 +1,77 @@
+"""What a new clerk gets wrong in the first hour, through the real entry point: one clear sentence each, no traceback."""
+
+import datetime as dt
+import subprocess
+
+import openpyxl
+import pytest
+
+from csxl.demo import demo_rows
+from csxl.workbook.template import build_template
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def run(cmd, *args, lang="zh"):
+    return subprocess.run([*cmd, *map(str, args)], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "CSXL_LANG": lang})
+
+
+@pytest.fixture(scope="module")
+def demo_book(tmp_path_factory):
+    return build_template(tmp_path_factory.mktemp("mistakes") / "台账.xlsx", rows=demo_rows(TODAY, 40))
+
+
+def _renamed(source, tmp_path, sheet=None, header=None):
+    book = openpyxl.load_workbook(source)
+    if sheet:
+        book[sheet[0]].title = sheet[1]
+    if header:
+        ws = book[header[0]]
+        cell = next(c for c in ws[1] if c.value == header[1])
+        cell.value = header[2]
+    path = tmp_path / "改过.xlsx"
+    book.save(path)
+    return path
+
+
+def test_a_renamed_sheet_is_said_once_with_a_hint(csxl_cmd, demo_book, tmp_path):
+    path = _renamed(demo_book, tmp_path, sheet=("车辆档案", "车辆"))
+    check = run(csxl_cmd, "check", path, "--today", TODAY)
+    vehicle_lines = [line for line in check.stdout.splitlines() if "车辆档案" in line]
+    assert vehicle_lines == ["车辆档案: 缺少工作表「车辆档案」，已按空表处理。找到工作表「车辆」，是不是「车辆档案」？请改回这个名字"]
+    assert "找不到此车架号" not in check.stdout  # no follow-on problem for every reference to the missing sheet
+    assert "Traceback" not in check.stderr
+    send = run(csxl_cmd, "remind", path, "--send", "--today", TODAY)
+    assert send.returncode != 0
+    assert send.stderr.strip().startswith("Error: 工作簿缺少必需的工作表或列（车辆档案），为免错发漏发，未发送任何消息")
+    assert not (tmp_path / "outbox").exists()
+
+
+def test_a_renamed_required_header_is_said_once_with_a_hint(csxl_cmd, demo_book, tmp_path):
+    path = _renamed(demo_book, tmp_path, header=("客户档案", "姓名", "客户姓名"))
+    check = run(csxl_cmd, "check", path, "--today", TODAY)
+    lines = [line for line in check.stdout.splitlines() if line.startswith("客户档案")]
+    assert lines == ["客户档案!1 [姓名]: 缺少必需的列「姓名」，本表未参与计算。找到列「客户姓名」，是不是「姓名」？请改回这个名字"]
+    assert "在「客户档案」中找不到此客户编号" not in check.stdout
+    assert run(csxl_cmd, "remind", path, "--send", "--today", TODAY).returncode != 0
+
+
+def test_problems_come_in_sheet_and_row_order(csxl_cmd, demo_book):
+    lines = run(csxl_cmd, "check", demo_book, "--today", TODAY).stdout.splitlines()
+    order = ["客户档案", "车辆档案", "维修记录", "回访记录", "投诉记录", "资料交接"]
+    keys = []
+    for line in lines:
+        sheet, _, rest = line.partition("!")
+        if sheet in order and rest.split(" ")[0].isdigit():
+            keys.append((order.index(sheet), int(rest.split(" ")[0])))
+    assert keys == sorted(keys) and len(keys) > 3
+
+
+def test_libreoffice_lock_file_refuses_a_refresh(csxl_cmd, demo_book, tmp_path):
+    path = tmp_path / "b.xlsx"
+    path.write_bytes(demo_book.read_bytes())
+    (tmp_path / ".~lock.b.xlsx#").write_text("clerk,PC,,")
+    before = path.read_bytes()
+    result = run(csxl_cmd, "refresh", path, "--today", TODAY)
+    assert result.returncode != 0 and "LibreOffice" in result.stderr
+    assert path.read_bytes() == before
