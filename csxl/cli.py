@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import clock
+from . import cli_messages, clock
 from .errors import CsxlError, WorkbookNotFound
 from .messages.config import MailConfig, load_config
 from .schema import CONFIG_SHEETS, INPUT_SHEETS, LANGS, REPORT_SHEETS
@@ -20,29 +20,73 @@ from .schema import CONFIG_SHEETS, INPUT_SHEETS, LANGS, REPORT_SHEETS
 # `init` start at once, and so does every click on the Excel ribbon, which starts a new Python each time.
 
 CLI_LANG = os.environ.get("CSXL_LANG", "zh") if os.environ.get("CSXL_LANG") in LANGS else "zh"
+cli_messages.use(CLI_LANG)
 DEMO_WORKBOOK = "演示台账.xlsx"
+
+
+class _Day(click.ParamType):
+    """A day written any way the workbook accepts: 2026-11-24, 2026/11/24, 2026.11.24, 2026年11月24日, 20261124."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        from .calendars.parsing import parse_day
+
+        day = parse_day(str(value))
+        if day is None:
+            self.fail(f"「{value}」不是日期（可用 2026-11-24、2026/11/24、2026年11月24日）" if CLI_LANG == "zh"
+                      else f"{value!r} is not a date (use 2026-11-24, 2026/11/24 or 2026年11月24日)", param, ctx)
+        return day
 
 
 def _today_option(command):
     return click.option(
-        "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-        help="按这一天计算（YYYY-MM-DD），默认今天 / compute as of this day",
+        "--today", type=_Day(), default=None,
+        help="按这一天计算（2026-11-24、2026/11/24、2026年11月24日），默认今天 / compute as of this day",
     )(command)
 
 
-def _resolve_today(value: dt.datetime | None) -> dt.date:
-    return value.date() if value else clock.today()
+def _resolve_today(value: dt.date | None) -> dt.date:
+    """The as-of day: ``--today``, else today in China's time zone (whatever zone the PC is set to).
+
+    Once the command has done its work, it says which day that was, and in which zone, on stderr.
+    """
+    day = value or clock.today()
+    note = f"按 {day} 计算" if value else f"按 {day}（{clock.DEFAULT_TIMEZONE} 时间的今天）计算"
+    if CLI_LANG != "zh":
+        note = f"as of {day}" + ("" if value else f" (today in {clock.DEFAULT_TIMEZONE})")
+    click.get_current_context().call_on_close(lambda: click.echo(note, err=True) if not _failed() else None)
+    return day
+
+
+def _failed() -> bool:
+    """True while an error is on its way out (its one line is all a clerk should see); `check`'s exit 1 is no error."""
+    import sys
+
+    kind = sys.exc_info()[0]
+    return kind is not None and not issubclass(kind, SystemExit)
+
+
+# Exit codes: 0 done; 1 `check` found data problems; 2 a usage error (a wrong option or argument);
+# 3 the workbook, a file or a setting cannot be used (the one line on stderr says which and why).
+EXIT_PROBLEMS, EXIT_USAGE, EXIT_CANNOT = 1, 2, 3
+
+
+class _CannotError(click.ClickException):
+    exit_code = EXIT_CANNOT
 
 
 def _friendly_errors(command):
-    """Named csxl errors become one line and a non-zero exit, never a traceback."""
+    """Named csxl errors become one line and exit code 3, never a traceback."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
         except CsxlError as exc:
-            raise click.ClickException(exc.message(CLI_LANG)) from exc
+            raise _CannotError(exc.message(CLI_LANG)) from exc
 
     return wrapper
 
@@ -67,7 +111,7 @@ class _SheetProgress:
         self.bar.close()
 
 
-workbook_path = click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+workbook_path = click.argument("path", type=click.Path(path_type=Path))
 config_option = click.option(
     "--config", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
     help="邮件配置文件（默认：工作簿旁的 csxl.toml；没有则写入发件箱）/ mail config (TOML)",
@@ -117,7 +161,7 @@ def check(path: Path, today, as_json: bool):
         else:
             click.echo("没有数据问题" if CLI_LANG == "zh" else "no data problems")
     if result.problems:
-        raise SystemExit(1)
+        raise SystemExit(EXIT_PROBLEMS)
 
 
 @cli.command()
@@ -168,8 +212,8 @@ def report(path: Path, today, month: str | None, output: Path | None):
 @workbook_path
 @click.argument("text", required=False)
 @click.option("--card", is_flag=True, help="显示这位客户的完整档案（车辆、维修、回访、投诉、消息）/ the customer's whole file")
-@click.option("--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="按日期查找：起始日期 / from this day")
-@click.option("--to", "end", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="按日期查找：截止日期（含）/ to this day")
+@click.option("--from", "start", type=_Day(), default=None, help="按日期查找：起始日期 / from this day")
+@click.option("--to", "end", type=_Day(), default=None, help="按日期查找：截止日期（含）/ to this day")
 @click.option("--by", type=click.Choice(["delivery", "repair", "visit"]), default="delivery", show_default=True,
               help="按哪种日期：提车、维修交车、回访 / which date")
 @_friendly_errors
@@ -179,8 +223,7 @@ def search(path: Path, text: str | None, card: bool, start, end, by: str):
     from .console import card_lines, date_search_lines, search_lines
 
     if start or end:
-        first = (start or end).date()
-        last = (end or start).date()
+        first, last = start or end, end or start
         lines = date_search_lines(jobs.search_dates(path, min(first, last), max(first, last), by), CLI_LANG)
     elif not text:
         raise click.UsageError("请给出要查找的内容，或用 --from/--to 按日期查找" if CLI_LANG == "zh" else "give TEXT, or --from/--to")

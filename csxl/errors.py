@@ -1,5 +1,7 @@
 """Named exceptions.  The CLI, the scheduler and the ribbon turn each into one sentence."""
 
+from pathlib import Path
+
 
 class CsxlError(Exception):
     """Base of every error csxl reports to the user."""
@@ -19,7 +21,23 @@ class WorkbookExists(CsxlError):
 
 
 class NotAWorkbook(CsxlError):
-    """The file is not a readable .xlsx package."""
+    """The file is not a readable .xlsx package; the second argument says what it seems to be (a message id)."""
+
+    def message(self, lang: str = "zh") -> str:
+        from .i18n import t
+
+        text = t("NotAWorkbook", lang, path=self.args[0])
+        if len(self.args) > 1:
+            text += t(self.args[1], lang, name=Path(self.args[0]).stem)
+        return text
+
+
+class IsAFolder(CsxlError):
+    """A folder was given where a workbook file belongs."""
+
+
+class BadFileName(CsxlError):
+    """A new workbook must be named .xlsx (csxl writes that format)."""
 
 
 class WorkbookOpenInExcel(CsxlError):

@@ -35,14 +35,14 @@ def test_init_creates_a_workbook_and_refuses_to_overwrite(csxl_cmd, tmp_path):
     assert first.stdout.strip() == f"已创建 {path}"
     before = path.read_bytes()
     second = run(csxl_cmd, "init", path)
-    assert second.returncode == 1
+    assert second.returncode == 3
     assert second.stderr.strip() == f"Error: 文件已存在，不会覆盖：{path}（请换一个文件名）"
     assert path.read_bytes() == before
 
 
 def test_missing_workbook_is_one_line_not_a_traceback(csxl_cmd, tmp_path):
     result = run(csxl_cmd, "refresh", tmp_path / "nope.xlsx")
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert result.stderr.strip() == f"Error: 找不到工作簿：{tmp_path / 'nope.xlsx'}"
 
 
@@ -50,8 +50,8 @@ def test_not_a_workbook(csxl_cmd, tmp_path):
     path = tmp_path / "fake.xlsx"
     path.write_text("hello")
     result = run(csxl_cmd, "check", path)
-    assert result.returncode == 1
-    assert result.stderr.strip() == f"Error: 不是有效的 .xlsx 工作簿：{path}"
+    assert result.returncode == 3
+    assert result.stderr.strip() == f"Error: 不是有效的 .xlsx 工作簿：{path}（它是文本文件，例如 CSV：请在 Excel 中打开后另存为 .xlsx）"
 
 
 def test_check_exits_0_when_clean_and_1_with_problems(csxl_cmd, tmp_path):
@@ -77,7 +77,7 @@ def test_refresh_refuses_while_open_in_excel(csxl_cmd, tmp_path):
     path = build_template(tmp_path / "b.xlsx", rows=ROWS)
     (tmp_path / "~$b.xlsx").write_bytes(b"x")
     result = run(csxl_cmd, "refresh", path, "--today", "2026-11-24")
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert result.stderr.strip() == f"Error: 工作簿正在 Excel/WPS/LibreOffice 中打开，未做任何修改：{path}（请保存并关闭后重试，或在 Excel 中用客服助手按钮）"
 
 
@@ -93,7 +93,66 @@ def test_bad_today_is_a_usage_error(csxl_cmd, tmp_path):
     path = build_template(tmp_path / "b.xlsx")
     result = run(csxl_cmd, "refresh", path, "--today", "24/11/2026")
     assert result.returncode == 2
-    assert "'24/11/2026' does not match the format '%Y-%m-%d'" in result.stderr
+    assert result.stderr.splitlines()[-1] == "Error: '--today' 的值无效：「24/11/2026」不是日期（可用 2026-11-24、2026/11/24、2026年11月24日）"
+
+
+@pytest.mark.parametrize("day", ["2026-11-24", "2026/11/24", "2026.11.24", "2026年11月24日", "20261124"])
+def test_today_in_any_form_the_workbook_accepts(csxl_cmd, tmp_path, day):
+    path = build_template(tmp_path / "b.xlsx", rows=ROWS)
+    result = run(csxl_cmd, "refresh", path, "--today", day)
+    assert result.returncode == 0, result.stderr
+    assert "2026-11-24 待办" in result.stdout
+    assert result.stderr.strip() == "按 2026-11-24 计算"
+
+
+def test_without_today_the_day_and_its_time_zone_are_said(csxl_cmd, tmp_path):
+    path = build_template(tmp_path / "b.xlsx", rows=ROWS)
+    result = run(csxl_cmd, "check", path)
+    assert result.stderr.splitlines()[-1].endswith("（Asia/Shanghai 时间的今天）计算")
+
+
+@pytest.mark.parametrize("args, line", [
+    (["refresh"], "Error: 缺少参数 'PATH'."),
+    (["refresh", "--nope", "x.xlsx"], "Error: 没有这个选项 '--nope'。"),
+    (["refrsh"], "Error: 没有这个命令 'refrsh'。 是不是 'refresh'？"),
+])
+def test_usage_errors_speak_chinese(csxl_cmd, args, line):
+    result = run(csxl_cmd, *args)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == line
+
+
+def test_a_folder_or_a_missing_config_gets_a_chinese_line(csxl_cmd, tmp_path):
+    folder = run(csxl_cmd, "refresh", tmp_path)
+    assert (folder.returncode, folder.stderr.strip()) == (3, f"Error: 这是一个文件夹，不是工作簿：{tmp_path}（请给出 .xlsx 文件的路径）")
+    path = build_template(tmp_path / "b.xlsx", rows=ROWS)
+    config = run(csxl_cmd, "remind", path, "--config", tmp_path / "nope.toml")
+    assert config.returncode == 2
+    assert config.stderr.strip().splitlines()[-1] == f"Error: '--config' 的值无效：文件 '{tmp_path / 'nope.toml'}' 不存在。"
+
+
+@pytest.mark.parametrize("name, content, says", [
+    ("x.xls", None, "（内容其实是 .xlsx 工作簿，只是扩展名不对：请把文件改名为 x.xlsx）"),
+    ("x.csv", b"a,b\n1,2\n", "（它是文本文件，例如 CSV：请在 Excel 中打开后另存为 .xlsx）"),
+    ("x.xlsx", b"", "（这是一个空文件）"),
+    ("x.xlsx", b"\xd0\xcf\x11\xe0" + bytes(600), "（它像是旧版 .xls 文件或设了密码的工作簿：请在 Excel 中取消密码，另存为 .xlsx）"),
+])
+def test_a_file_that_is_not_a_workbook_says_what_it_seems_to_be(csxl_cmd, tmp_path, name, content, says):
+    path = tmp_path / name
+    if content is None:
+        path.write_bytes(build_template(tmp_path / "real.xlsx").read_bytes())
+    else:
+        path.write_bytes(content)
+    result = run(csxl_cmd, "check", path)
+    assert result.returncode == 3
+    assert result.stderr.strip() == f"Error: 不是有效的 .xlsx 工作簿：{path}{says}"
+
+
+@pytest.mark.parametrize("name", ["x.xls", "x.csv", "x.ods", "x"])
+def test_init_refuses_a_name_that_is_not_xlsx(csxl_cmd, tmp_path, name):
+    result = run(csxl_cmd, "init", tmp_path / name)
+    assert (result.returncode, result.stderr.strip()) == (3, f"Error: 新台账的文件名要以 .xlsx 结尾：{tmp_path / name}（csxl 写的是 .xlsx 格式）")
+    assert not (tmp_path / name).exists()
 
 
 @pytest.mark.parametrize("text", ["张三", "138001", "粤b123", "lsvab", "c001", "粤B·12345", "粤B 12345", "138-0013-8000", "138 0013 8000"])
@@ -179,4 +238,4 @@ def test_report_writes_the_monthly_workbook(csxl_cmd, tmp_path):
     assert run(csxl_cmd, "report", path, "--today", "2026-12-05", "--month", "2026-10", "-o", out).returncode == 0
     assert out.exists()
     bad = run(csxl_cmd, "report", path, "--today", "2026-12-05", "--month", "2027-01")
-    assert (bad.returncode, bad.stderr.strip()) == (1, "Error: 月份应为 YYYY-MM，且不晚于今天所在的月份：2027-01")
+    assert (bad.returncode, bad.stderr.strip()) == (3, "Error: 月份应为 YYYY-MM，且不晚于今天所在的月份：2027-01")

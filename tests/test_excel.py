@@ -106,7 +106,7 @@ def test_install_elsewhere_says_what_it_would_do_and_refuses(addin, csxl_cmd):
         pytest.skip("installs for real on Windows")
     result = subprocess.run([*csxl_cmd, "addin", "install", "--addin", str(addin)], capture_output=True, text=True,
                             env={"PATH": "/usr/bin:/bin", "CSXL_LANG": "zh", "HOME": "/home/clerk"})
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert result.stdout.splitlines()[0].startswith(f"复制加载项 {addin} → ")
     assert "Interpreter_Win = " in result.stdout and "pythonw.exe" in result.stdout
     assert result.stderr.strip() == "Error: 只能在 Windows 上安装加载项（Excel 桌面版），以上步骤未执行"

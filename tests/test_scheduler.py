@@ -172,5 +172,5 @@ def test_cli_bad_config_is_one_line(csxl_cmd, book, tmp_path):
     cfg = tmp_path / "bad.toml"
     cfg.write_text("[mail]\nhost = 'h'\n", encoding="utf-8")
     result = _run(csxl_cmd, "remind", book, "--config", cfg)
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert result.stderr.strip() == f"Error: 邮件配置有误：{cfg}: [mail] needs user (or sender): the mailbox messages are sent from"

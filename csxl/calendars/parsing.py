@@ -49,3 +49,21 @@ def parse_dates(text: pd.Series, date1904: bool = False) -> tuple[pd.Series, pd.
         dates[serials.index] = days.astype("datetime64[s]")
     return dates, present & dates.isna()
 
+
+
+_COMPACT = r"^\s*(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})\s*$"
+
+
+def parse_day(text: str):
+    """One day typed by a person (a command-line option): the workbook's date forms, and 20261124; None if not a date."""
+    import datetime as dt
+    import re
+
+    for pattern in (_YMD, _COMPACT):
+        match = re.match(pattern, text)
+        if match:
+            try:
+                return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
+            except ValueError:
+                return None
+    return None

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import NotAWorkbook, WorkbookChanged, WorkbookNotFound, WorkbookOpenInExcel
+from ..errors import IsAFolder, NotAWorkbook, WorkbookChanged, WorkbookNotFound, WorkbookOpenInExcel
 from ..files import workbook_temp_prefix
 from .zipcopy import check_members, rewrite_archive
 
@@ -83,14 +83,50 @@ def ensure_not_open(path: Path) -> None:
         raise WorkbookOpenInExcel(path)
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def what_file_is(path: Path) -> str:
+    """What a file that is not a usable workbook seems to be, from its name and first bytes (a message id)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return "file_unreadable"
+    if not head:
+        return "file_empty"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "file_ole"  # .xls (Excel 97–2003), or an .xlsx with a password
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+                if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
+                    return "file_ods"
+                if "xl/workbook.xml" in names and path.suffix.lower() not in WORKBOOK_SUFFIXES:
+                    return "file_wrong_suffix"
+        except zipfile.BadZipFile:
+            return "file_damaged"
+        return "file_zip"
+    try:
+        head.decode("utf-8")
+        return "file_text"
+    except UnicodeDecodeError:
+        return "file_other"
+
+
 class Package:
     """Read access to the structure of an .xlsx file."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        if self.path.is_dir():
+            raise IsAFolder(self.path)
         if not self.path.exists():
             raise WorkbookNotFound(self.path)
         self.fingerprint = Fingerprint.of(self.path)
+        if self.path.suffix.lower() not in WORKBOOK_SUFFIXES:
+            raise NotAWorkbook(self.path, what_file_is(self.path))
         try:
             # Opened per read and closed at once: Windows cannot replace a file that is held open.
             with zipfile.ZipFile(self.path) as archive:
@@ -99,7 +135,7 @@ class Package:
                 self.workbook_xml = _xml(archive.read(self.workbook_part))
                 self.workbook_rels = _xml(archive.read(self.rels_of(self.workbook_part)))
         except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError) as exc:
-            raise NotAWorkbook(self.path) from exc
+            raise NotAWorkbook(self.path, what_file_is(self.path)) from exc
         self.sheets = self._sheets()
 
     # structure -----------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..errors import WorkbookExists
+from ..errors import BadFileName, WorkbookExists
 from ..messages.templates import default_rows
 from ..schema import SETTINGS, SHEET_ORDER, TEMPLATES, ColumnType, Sheet
 from ..settings import Settings
@@ -102,6 +102,8 @@ def build_template(
 ) -> Path:
     """A new workbook with every sheet; ``rows`` (per sheet key) fills input sheets, for the demo, tests and benchmarks."""
     path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise BadFileName(path)
     if path.exists() and not overwrite:
         raise WorkbookExists(path)
     path.parent.mkdir(parents=True, exist_ok=True)
