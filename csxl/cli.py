@@ -246,14 +246,19 @@ def remind(path: Path, today, send: bool, config: Path | None):
     _remind_and_report(path, _resolve_today(today), send, load_config(path, config))
 
 
-def _remind_and_report(path: Path, today: dt.date, send: bool, config) -> jobs.RemindResult:
+def _remind_and_report(path: Path, today: dt.date, send: bool, config, demo: bool = False) -> jobs.RemindResult:
     from . import jobs
     from .console import remind_lines
+    from .settings import Settings
 
     stop = _stop_on_signals() if send else (lambda: False)
     result = jobs.remind(path, today, send=send, config=config, should_stop=stop)
     for line in remind_lines(result, CLI_LANG, where=config.outbox or path.parent / jobs.OUTBOX_FOLDER):
         click.echo(line)
+    default_store = Settings().branch_name
+    if send and not demo and result.book.settings.branch_name == default_store and result.counts and result.counts.get("sent"):
+        click.echo(f"注意：消息署名仍是默认的「{default_store}」，请在「设置」工作表填写门店名称" if CLI_LANG == "zh"
+                   else f"note: messages are signed with the default store name '{default_store}'; set 门店名称 on the settings sheet", err=True)
     return result
 
 
@@ -370,7 +375,7 @@ def demo(folder: Path, customers: int, today):
     _clear_previous_demo(path)
     build_demo(path, day, customers)
     click.echo(f"已生成演示台账 {path}（{customers} 位客户）" if CLI_LANG == "zh" else f"built demo workbook {path} ({customers} customers)")
-    reminded = _remind_and_report(path, day, send=True, config=MailConfig())
+    reminded = _remind_and_report(path, day, send=True, config=MailConfig(), demo=True)
     result = _refresh_and_report(path, day, book=reminded.book)
     for line in due_table(result.due, CLI_LANG, limit=10):
         click.echo("  " + line)

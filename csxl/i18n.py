@@ -23,6 +23,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "unreadable_sheet": {"zh": "无法读取本表：{reason}", "en": "sheet cannot be read: {reason}"},
     "bad_setting": {"zh": "设置值无效，已使用默认值 {default}", "en": "invalid setting; using the default {default}"},
     "unknown_setting": {"zh": "未知的设置项，已忽略", "en": "unknown setting; ignored"},
+    "bad_phone": {"zh": "手机号码应为 11 位数字（固定电话请带区号，如 0755-12345678）", "en": "a mobile number has 11 digits (a landline needs its area code, e.g. 0755-12345678)"},
+    "future_visit": {"zh": "回访日期晚于今天（{today}），不计为已完成", "en": "visit dated after today ({today}); not counted as done"},
     "second_outlet_no_invoice": {"zh": "二级网点车辆缺少开票日期，7DC 按提车日期计算", "en": "second-level outlet without invoice date; 7DC counted from delivery"},
     "calendar_fallback": {
         "zh": "{year} 年的法定调休安排尚未收录：按周末和法定节假日计算工作日。请在「工作日调整」表补充官方调休。",

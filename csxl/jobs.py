@@ -26,7 +26,7 @@ from .problems import Problem, problems_frame
 from .rules import due_today, message_items
 from .rules.followups import followup_tasks
 from .reports import build_reports, charts_for, last_complete_month, management_report
-from .schema import DUE, MONTHLY_REPORT, PROBLEMS, SENT_LOG, SHEET_ORDER, Sheet
+from .schema import DUE, MONTHLY_REPORT, PROBLEMS, ROW, SENT_LOG, SHEET_ORDER, VISITS, Sheet
 from .search import Card, best_match, customer_card, search_by_date, search_customers
 from .workbook.lock import workbook_lock
 from .workbook.package import Package, ensure_not_open
@@ -52,10 +52,19 @@ def compute_due(book: Book, today: dt.date, sent: pd.DataFrame | None = None) ->
     calendar = WorkCalendar(book.workday_adjustments)
     tasks = followup_tasks(book.frames, book.settings, today)
     due = due_today(book.frames, book.settings, today, calendar, sent, tasks)
-    problems = list(book.problems) + _templates(book).problems
+    problems = list(book.problems) + _templates(book).problems + future_visits(book, today)
     for year in sorted(calendar.fallback_years):
         problems.append(Problem(book.sheet_name("workday_adjustments"), None, None, None, t("calendar_fallback", book.lang, year=year)))
     return DueResult(book, due, sorted_problems(problems, book), tasks)
+
+
+def future_visits(book: Book, today: dt.date) -> list[Problem]:
+    """Visits dated after the as-of day are typing mistakes: they count for nothing (the rules ignore them) and are said."""
+    visits = book.frames["visits"]
+    late = visits["visit_date"] > pd.Timestamp(today)
+    header = VISITS.column("visit_date").header(book.lang)
+    return [Problem(book.sheet_name("visits"), int(row), header, f"{day:%Y-%m-%d}", t("future_visit", book.lang, today=today))
+            for row, day in zip(visits.loc[late, ROW], visits.loc[late, "visit_date"])]
 
 
 def sorted_problems(problems: list[Problem], book: Book) -> list[Problem]:

@@ -75,3 +75,33 @@ def test_libreoffice_lock_file_refuses_a_refresh(csxl_cmd, demo_book, tmp_path):
     result = run(csxl_cmd, "refresh", path, "--today", TODAY)
     assert result.returncode != 0 and "LibreOffice" in result.stderr
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("phone, flagged", [
+    ("13800138000", False), ("138 0013 8000", False), ("138-0013-8000", False), ("+86 138 0013 8000", False),
+    ("0755-12345678", False), ("(020) 8765 4321", False),
+    ("138 0013 800", True), ("1380013800012", True), ("12345678", True), ("电话没留", True),
+])
+def test_phone_numbers(phone, flagged):
+    from csxl.workbook.reader import frames_from_records
+
+    _, problems = frames_from_records({"customers": [{"customer_id": "C1", "name": "张三", "phone": phone}]})
+    phones = [p for p in problems if p.column == "手机"]
+    assert bool(phones) is flagged
+    if flagged:
+        assert (phones[0].row, phones[0].value) == (2, phone)
+
+
+def test_a_visit_dated_after_today_is_a_problem_and_completes_nothing(tmp_path):
+    from csxl import jobs
+    from csxl.workbook.reader import read_book
+
+    path = build_template(tmp_path / "b.xlsx", rows={
+        "customers": [{"customer_id": "C1", "name": "张三"}],
+        "vehicles": [{"vin": "V1", "customer_id": "C1"}],
+        "services": [{"order_no": "W1", "vin": "V1", "date_out": dt.date(2026, 11, 20)}],
+        "visits": [{"visit_date": dt.date(2026, 11, 25), "customer_id": "C1", "vin": "V1", "kind": "3DC", "order_no": "W1"}],
+    })
+    result = jobs.compute_due(read_book(path), TODAY)
+    assert [str(p) for p in result.problems] == ["回访记录!2 [回访日期] «2026-11-25»: 回访日期晚于今天（2026-11-24），不计为已完成"]
+    assert list(result.due["kind"]) == ["3DC回访"]

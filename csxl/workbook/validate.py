@@ -48,6 +48,7 @@ def validate(
                     t("dangling_reference", lang, target=names[ref.target_sheet], column=column.header(lang)),
                 ))
     problems.extend(_second_outlet_invoices(frames, names, lang))
+    problems.extend(_phone_numbers(frames, names, lang))
     return frames, problems
 
 
@@ -61,3 +62,22 @@ def _second_outlet_invoices(frames, names, lang) -> list[Problem]:
         Problem(names["vehicles"], int(row), header, None, t("second_outlet_no_invoice", lang))
         for row in vehicles.loc[missing, ROW]
     ]
+
+
+_SEPARATORS = r"[\s\-·•.()（）]"
+_MOBILE = r"^(?:\+?86)?1[3-9]\d{9}$"
+_LANDLINE = r"^(?:\+?86)?0\d{2,3}\d{7,8}(?:\d{1,4})?$"  # area code, number, perhaps an extension
+
+
+def _phone_numbers(frames, names, lang) -> list[Problem]:
+    """A mobile number has 11 digits (separators aside); a landline carries its area code."""
+    customers = frames.get("customers")
+    if customers is None or customers.empty:
+        return []
+    phones = customers["phone"]
+    digits = phones.str.replace(_SEPARATORS, "", regex=True)
+    usable = digits.str.match(_MOBILE) | digits.str.match(_LANDLINE)
+    bad = phones.notna() & ~usable.fillna(False)
+    header = SHEETS["customers"].column("phone").header(lang)
+    return [Problem(names["customers"], int(row), header, value, t("bad_phone", lang))
+            for row, value in zip(customers.loc[bad, ROW], phones[bad])]
