@@ -255,8 +255,10 @@ def _remind_and_report(path: Path, today: dt.date, send: bool, config, demo: boo
     result = jobs.remind(path, today, send=send, config=config, should_stop=stop)
     for line in remind_lines(result, CLI_LANG, where=config.outbox or path.parent / jobs.OUTBOX_FOLDER):
         click.echo(line)
-    default_store = Settings().branch_name
-    if send and not demo and result.book.settings.branch_name == default_store and result.counts and result.counts.get("sent"):
+    field = next(f for f in Settings.entries() if f.name == "branch_name")
+    default_store = field.metadata["default_en"] if result.book.lang != "zh" else field.default
+    if send and not demo and result.book.settings.branch_name in (field.default, field.metadata["default_en"]) \
+            and result.counts and result.counts.get("sent"):
         click.echo(f"注意：消息署名仍是默认的「{default_store}」，请在「设置」工作表填写门店名称" if CLI_LANG == "zh"
                    else f"note: messages are signed with the default store name '{default_store}'; set 门店名称 on the settings sheet", err=True)
     return result

@@ -95,7 +95,7 @@ def sent_log_tab(book: Book) -> dict[Sheet, pd.DataFrame]:
     if book.path is None or not journal_path(book.path).exists():
         return {}
     with Journal.beside(book.path) as journal:
-        return {SENT_LOG: sent_log_frame(journal.frame(), book.lang)}
+        return {SENT_LOG: sent_log_frame(journal.frame(), book.lang, book.settings.timezone)}
 
 
 def _sent_days(path: Path) -> pd.DataFrame | None:

@@ -23,6 +23,7 @@ class ColumnType(Enum):
     PERCENT = "percent"  # a rate stored as a fraction, shown as a percentage
     DECIMAL = "decimal"  # an amount or an average, shown with 2 decimals
     FIGURE = "figure"  # a count or a rate, per row (the monthly report): percent where the row says so
+    DATETIME = "datetime"  # a moment, local time (generated tabs only)
 
 
 NUMERIC_TYPES = (ColumnType.NUMBER, ColumnType.SCORE, ColumnType.PERCENT, ColumnType.DECIMAL, ColumnType.FIGURE)
@@ -59,6 +60,12 @@ class Column:
 
     def header(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.key
+
+    def width_for(self, lang: str) -> float:
+        """The column's width, wide enough for its header in ``lang`` (a Chinese character takes two)."""
+        header = self.header(lang)
+        needed = sum(2 if ord(ch) > 0x2E80 else 1 for ch in header) + 3  # room for the filter button
+        return max(self.width, needed)
 
     def spellings(self) -> tuple[str, ...]:
         return (self.zh, self.key)
@@ -352,7 +359,7 @@ TEMPLATES = Sheet(
 SENT_LOG = Sheet(
     "sent_log", "发送记录", "Sent log",
     (
-        Column("updated_at", "时间", width=18),
+        Column("updated_at", "时间", T.DATETIME, width=17),
         Column("customer_id", "客户编号", width=12),
         Column("vin", "车架号", width=20),
         Column("kind", "事项类型", T.CHOICE, choices=MESSAGE_KINDS, width=12),

@@ -19,8 +19,9 @@ from .problems import Problem
 from .schema import LANGS, SETTINGS
 
 
-def _setting(default, zh: str, help_zh: str, help_en: str):
-    return field(default=default, metadata={"zh": zh, "help_zh": help_zh, "help_en": help_en})
+def _setting(default, zh: str, help_zh: str, help_en: str, default_en=None):
+    """A 设置 row: its default, Chinese label, explanations, and (for words) the default an English workbook starts with."""
+    return field(default=default, metadata={"zh": zh, "help_zh": help_zh, "help_en": help_en, "default_en": default_en})
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,8 @@ class Settings:
     send_time: str = _setting("09:00", "发送时间", "每天自动发送消息的时间（HH:MM）", "daily send time (HH:MM)")
     timezone: str = _setting("Asia/Shanghai", "时区", "发送时间所用的时区", "time zone of the send time")
     catch_up_max_days: int = _setting(30, "补发最多天数", "电脑停机后最多补算多少天的消息", "how many days of missed messages a run catches up")
-    branch_name: str = _setting("本店", "门店名称", "消息中使用的门店名称", "dealership name used in messages")
-    sender_name: str = _setting("客服中心", "发件人名称", "邮件发件人显示名", "sender display name of e-mails")
+    branch_name: str = _setting("本店", "门店名称", "消息中使用的门店名称", "dealership name used in messages", "our dealership")
+    sender_name: str = _setting("客服中心", "发件人名称", "邮件发件人显示名", "sender display name of e-mails", "Customer Service")
     lang: str = _setting("zh", "语言", "生成的工作表和消息的语言：zh 或 en", "language of generated sheets and messages: zh or en")
 
     @classmethod

@@ -249,5 +249,5 @@ def test_english_workbook_sends_english_messages(tmp_path):
     path = build_template(tmp_path / "en.xlsx", lang="en", rows={"customers": [
         {"customer_id": "C1", "name": "Li Lei", "birthday": D(1990, 11, 28), "email": "li@example.com"}]})
     decision = jobs.remind(path, TODAY).decisions[0]
-    assert decision.subject == "Happy birthday from 本店"
+    assert decision.subject == "Happy birthday from our dealership"
     assert decision.body.startswith("Dear Li Lei,")

@@ -132,3 +132,35 @@ def test_libreoffice_reads_every_report_tab_as_csxl_computed_it(refreshed, tmp_p
         for index, column in enumerate(sheet.columns):
             for position, (expected, cell) in enumerate(zip(frame[column.key], (r[index] for r in shown[1:]))):
                 assert _same(expected, cell, column.type), (sheet.zh, position + 2, column.zh, expected, cell)
+
+
+def test_every_sheet_of_a_new_workbook_prints_a4_landscape_one_page_wide(tmp_path):
+    path = build_template(tmp_path / "新.xlsx")
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1), ws.title  # 1 is the default
+        assert ws.page_setup.fitToHeight == 0, ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+        assert "&A" in ws.oddFooter.left.text and "&P" in ws.oddFooter.right.text, ws.title
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="needs LibreOffice and poppler-utils (pdftotext); .ci/run installs them")
+def test_due_list_prints_one_page_wide_with_its_header_on_every_page(tmp_path):
+    path = tmp_path / "台账.xlsx"
+    build_template(path, rows=demo_rows(TODAY, 300))
+    result, _ = jobs.refresh(path, TODAY)
+    wb = openpyxl.load_workbook(path)
+    for name in [n for n in wb.sheetnames if n != "今日待办"]:
+        del wb[name]
+    single = tmp_path / "今日待办.xlsx"
+    wb.save(single)
+    done = subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(single)], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "今日待办.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [page for page in text.split("\f") if page.strip()]
+    assert len(pages) <= len(result.due) // 25 + 1  # rows down the pages, never columns across them
+    for page in pages:
+        assert "事项类型" in page and "说明" in page  # the header row, first to last column, on every page

@@ -16,9 +16,10 @@ import xlwings as xw
 
 from ..schema import NUMERIC_TYPES, ColumnType
 from ..workbook.sheetxml import DECIMALS
-from ..workbook.styles import DATE_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT
+from ..workbook.styles import DATE_FORMAT, DATETIME_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT
 
-_FORMATS = {ColumnType.DATE: DATE_FORMAT, ColumnType.PERCENT: PERCENT_FORMAT, ColumnType.DECIMAL: DECIMAL_FORMAT, ColumnType.TEXT: "@"}
+_FORMATS = {ColumnType.DATE: DATE_FORMAT, ColumnType.DATETIME: DATETIME_FORMAT, ColumnType.PERCENT: PERCENT_FORMAT,
+            ColumnType.DECIMAL: DECIMAL_FORMAT, ColumnType.TEXT: "@"}
 _CHART_TYPES = {"line": "line_markers", "bar": "column_clustered"}
 
 
@@ -26,7 +27,7 @@ def _cell(value, kind: ColumnType):
     """A frame value as Excel takes it; text that looks like a formula stays text."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    if kind is ColumnType.DATE:
+    if kind in (ColumnType.DATE, ColumnType.DATETIME):
         return value.to_pydatetime() if hasattr(value, "to_pydatetime") else value if isinstance(value, dt.date) else None
     if kind in NUMERIC_TYPES:
         return round(float(value), DECIMALS)

@@ -13,8 +13,10 @@ REASON_LABELS = {
 }
 
 
-def sent_log_frame(journal_rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+def sent_log_frame(journal_rows: pd.DataFrame, lang: str, timezone: str = "Asia/Shanghai") -> pd.DataFrame:
     frame = journal_rows.copy()
+    # The journal stamps carry their UTC offset; the tab shows the local time the desk works in, as a real date-time.
+    frame["updated_at"] = pd.to_datetime(frame["updated_at"], utc=True).dt.tz_convert(timezone).dt.tz_localize(None)
     frame["state"] = frame["state"].map(STATE_LABELS)
     frame["channel"] = frame["channel"].map(lambda c: CHANNEL_LABELS[lang].get(c, c))
     frame["reason"] = frame["reason"].map(lambda r: REASON_LABELS[lang].get(r, r) if isinstance(r, str) else r)

@@ -38,6 +38,8 @@ DEFAULTS: dict[str, dict[tuple[str, str | None], tuple[str, str]]] = {
     "en": {
         ("生日关怀", None): ("Happy birthday from {{branch}}", "Dear {{name}},\n\nHappy birthday on {{date}}! Everyone at {{branch}} wishes you a wonderful year."),
         ("节日问候", None): ("Season's greetings: {{holiday}}", "Dear {{name}},\n\n{{branch}} wishes you and your family a happy {{holiday}} and safe travels."),
+        ("节日问候", "春节"): ("Happy Spring Festival from {{branch}}", "Dear {{name}},\n\nAs the Spring Festival comes, {{branch}} wishes you a happy and prosperous new year! If you need help with your car over the holiday, call us any time."),
+        ("节日问候", "中秋节"): ("Happy Mid-Autumn Festival", "Dear {{name}},\n\nUnder the full moon, {{branch}} wishes you and your family a happy Mid-Autumn Festival."),
         ("保养提醒", None): ("Maintenance due: {{plate}}", "Dear {{name}},\n\nYour {{model}} ({{plate}}) is due for maintenance on {{due_date}}. Please book a visit."),
         ("年审提醒", None): ("Inspection due: {{plate}}", "Dear {{name}},\n\nThe annual inspection of {{plate}} is due on {{due_date}}."),
         ("续保提醒", None): ("Insurance renewal: {{plate}}", "Dear {{name}},\n\nThe insurance of {{plate}} expires on {{due_date}}. We can renew it for you."),

@@ -66,10 +66,15 @@ def _column_cells(values: pd.Series, kind: ColumnType, letter: str, rows: pa.Arr
                   row_kinds=None) -> pa.Array:
     """One XML fragment per row (null for an empty cell)."""
     refs = _joined(letter, rows)
-    if kind is ColumnType.DATE:
+    if kind in (ColumnType.DATE, ColumnType.DATETIME):
         dates = pd.to_datetime(values, errors="coerce")
-        serials = (dates - (_EPOCH_1904 if date1904 else _EPOCH_1900)).dt.days.to_numpy(dtype="float64", na_value=np.nan)
-        return _joined('<c r="', refs, f'" s="{styles.date}"><v>', _number_texts(serials), "</v></c>")
+        elapsed = dates - (_EPOCH_1904 if date1904 else _EPOCH_1900)
+        if kind is ColumnType.DATE:
+            serials, style = elapsed.dt.days.to_numpy(dtype="float64", na_value=np.nan), styles.date
+        else:  # whole minutes, as Excel shows them
+            serials = (elapsed.dt.total_seconds() / 86400).round(6).to_numpy(dtype="float64", na_value=np.nan)
+            style = styles.datetime
+        return _joined('<c r="', refs, f'" s="{style}"><v>', _number_texts(serials), "</v></c>")
     if kind in NUMERIC_TYPES:
         numbers = pd.to_numeric(values, errors="coerce").astype("float64").round(DECIMALS).to_numpy(na_value=np.nan)
         cell_styles = _number_styles(kind, styles, len(values), row_kinds)

@@ -17,7 +17,8 @@ from .package import MAIN_NS, _bytes, _q, _xml
 DATE_FORMAT = "yyyy-mm-dd"
 PERCENT_FORMAT = "0%"
 DECIMAL_FORMAT = "#,##0.00"
-HEADER_FILL_RGB = "FFDDEBF7"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+HEADER_FILL_RGB = "FFE2EFDA"  # the generated tabs' green header, as `init` draws it (template.GENERATED_COLOR)
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class StyleIds:
     date: int
     percent: int
     decimal: int
+    datetime: int = 0
     text: int = 0
 
 
@@ -93,24 +95,41 @@ def _header_fill_id(root) -> int:
     return _append_counted(fills, fill)
 
 
-def _xf_id(root, num_fmt: int, font: int, fill: int) -> int:
+_SIDES = ("left", "right", "top", "bottom")
+
+
+def _thin_border_id(root) -> int:
+    borders = _child(root, "borders", ("cellStyleXfs", "cellXfs"))
+    for index, border in enumerate(borders):
+        sides = [border.find(_q(MAIN_NS, side)) for side in _SIDES]
+        if all(side is not None and side.get("style") == "thin" for side in sides):
+            return index
+    border = etree.fromstring(
+        f'<border xmlns="{MAIN_NS}">' + "".join(f'<{side} style="thin"><color auto="1"/></{side}>' for side in _SIDES) + "<diagonal/></border>"
+    )
+    return _append_counted(borders, border)
+
+
+def _xf_id(root, num_fmt: int, font: int, fill: int, border: int = 0, vertical: str | None = None) -> int:
     xfs = _child(root, "cellXfs", ("cellStyles", "dxfs", "tableStyles", "colors", "extLst"))
     for index, xf in enumerate(xfs):
+        alignment = xf.find(_q(MAIN_NS, "alignment"))
         if (
             int(xf.get("numFmtId", 0)) == num_fmt
             and int(xf.get("fontId", 0)) == font
             and int(xf.get("fillId", 0)) == fill
-            and int(xf.get("borderId", 0)) == 0
-            and xf.find(_q(MAIN_NS, "alignment")) is None
+            and int(xf.get("borderId", 0)) == border
+            and (alignment.get("vertical") if alignment is not None else None) == vertical
+            and (alignment is None or set(alignment.attrib) <= {"vertical"})
         ):
             return index
-    xf = etree.Element(_q(MAIN_NS, "xf"), numFmtId=str(num_fmt), fontId=str(font), fillId=str(fill), borderId="0", xfId="0")
-    if num_fmt:
-        xf.set("applyNumberFormat", "1")
-    if font:
-        xf.set("applyFont", "1")
-    if fill:
-        xf.set("applyFill", "1")
+    xf = etree.Element(_q(MAIN_NS, "xf"), numFmtId=str(num_fmt), fontId=str(font), fillId=str(fill), borderId=str(border), xfId="0")
+    for attribute, used in (("applyNumberFormat", num_fmt), ("applyFont", font), ("applyFill", fill), ("applyBorder", border)):
+        if used:
+            xf.set(attribute, "1")
+    if vertical:
+        xf.set("applyAlignment", "1")
+        etree.SubElement(xf, _q(MAIN_NS, "alignment"), vertical=vertical)
     return _append_counted(xfs, xf)
 
 
@@ -119,10 +138,11 @@ def ensure_styles(styles_xml: bytes) -> tuple[bytes, StyleIds]:
     root = _xml(styles_xml)
     before = _bytes(root)
     ids = StyleIds(
-        header=_xf_id(root, 0, _bold_font_id(root), _header_fill_id(root)),
+        header=_xf_id(root, 0, _bold_font_id(root), _header_fill_id(root), _thin_border_id(root), "center"),
         date=_xf_id(root, _format_id(root, DATE_FORMAT), 0, 0),
         percent=_xf_id(root, _format_id(root, PERCENT_FORMAT), 0, 0),
         decimal=_xf_id(root, _format_id(root, DECIMAL_FORMAT), 0, 0),
+        datetime=_xf_id(root, _format_id(root, DATETIME_FORMAT), 0, 0),
     )
     after = _bytes(root)
     return (styles_xml if after == before else after), ids

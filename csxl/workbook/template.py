@@ -9,7 +9,7 @@ import xlsxwriter
 
 from ..errors import BadFileName, WorkbookExists
 from ..messages.templates import default_rows
-from ..schema import SETTINGS, SHEET_ORDER, TEMPLATES, ColumnType, Sheet
+from ..schema import SETTINGS, SHEET_ORDER, TEMPLATES, ColumnType, Sheet, choice_label
 from ..settings import Settings
 
 LAST_ROW = 1_048_575  # zero-based index of Excel's last row
@@ -55,7 +55,7 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: _Formats, sheet: Sheet, lan
     for index, column in enumerate(sheet.columns):
         header_format = formats.generated if sheet.generated else formats.required if column.required else formats.header
         ws.write_string(0, index, column.header(lang), header_format)
-        ws.set_column(index, index, column.width, None if sheet.generated else _column_format(formats, column.type, column.width))
+        ws.set_column(index, index, column.width_for(lang), None if sheet.generated else _column_format(formats, column.type, column.width))
         if column.help_zh and lang == "zh":
             ws.write_comment(0, index, column.help_zh)
         if column.choices and not sheet.generated:
@@ -78,17 +78,27 @@ def _fill_settings(ws, formats: _Formats, lang: str) -> None:
     defaults = Settings()
     for row, entry in enumerate(Settings.entries(), start=1):
         ws.write_string(row, 0, entry.metadata["zh"] if lang == "zh" else entry.name)
-        ws.write_string(row, 1, str(getattr(defaults, entry.name) if entry.name != "lang" else lang), formats.text)
+        value = getattr(defaults, entry.name)
+        if entry.name == "lang":
+            value = lang
+        elif lang != "zh" and entry.metadata.get("default_en"):
+            value = entry.metadata["default_en"]
+        ws.write_string(row, 1, str(value), formats.text)
         ws.write_string(row, 2, entry.metadata["help_zh" if lang == "zh" else "help_en"], formats.wrap)
 
 
-def _write_rows(ws, formats: _Formats, sheet: Sheet, rows: list[dict]) -> None:
-    """Rows as a clerk would have typed them: dates as Excel dates, everything else as given."""
+def _write_rows(ws, formats: _Formats, sheet: Sheet, rows: list[dict], lang: str = "zh") -> None:
+    """Rows as a clerk would have typed them: dates as Excel dates, choices in the workbook's language, the rest as given."""
     for r, record in enumerate(rows, start=1):
+        lines = max([str(record.get(c.key) or "").count("\n") + 1 for c in sheet.columns if c.width >= 60] or [1])
+        if lines > 1:
+            ws.set_row(r, 15 * lines)  # a clerk sees the whole template text, not its first line
         for c, column in enumerate(sheet.columns):
             value = record.get(column.key)
             if value is None or value == "":
                 continue
+            if column.choices and isinstance(value, str):
+                value = choice_label(column.choices, value, lang)
             if isinstance(value, (dt.date, dt.datetime)):
                 ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()) if not isinstance(value, dt.datetime) else value, formats.date)
             elif isinstance(value, (int, float)):
@@ -115,9 +125,9 @@ def build_template(
         if sheet is SETTINGS:
             _fill_settings(ws, formats, lang)
         elif sheet is TEMPLATES:
-            _write_rows(ws, formats, sheet, (rows or {}).get(sheet.key, default_rows(lang)))
+            _write_rows(ws, formats, sheet, (rows or {}).get(sheet.key, default_rows(lang)), lang)
         elif rows and sheet.key in rows:
-            _write_rows(ws, formats, sheet, rows[sheet.key])
+            _write_rows(ws, formats, sheet, rows[sheet.key], lang)
     book.close()
     return path
 

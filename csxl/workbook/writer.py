@@ -252,7 +252,7 @@ def generated_parts(package: Package, frames: dict[Sheet, pd.DataFrame], lang: s
             localised,
             sheet.headers(lang),
             [c.type for c in sheet.columns],
-            [c.width for c in sheet.columns],
+            [c.width_for(lang) for c in sheet.columns],
             ids,
             package.date1904,
             lang,
