@@ -179,6 +179,9 @@ def remind_lines(result, lang: str, where, limit: int = 15) -> list[str]:
         ", ".join(f"{_REASONS[lang].get(r, r)} {n}" for r, n in skips.items())
     span = f"{result.days[0]}" if len(result.days) == 1 else f"{result.days[0]}..{result.days[-1]}"
     lines = []
+    if result.restored:
+        lines.append(f"发送记录数据库不存在，已按工作簿的「发送记录」工作表重建（{result.restored} 条已发送，不会再发）" if lang == "zh"
+                     else f"the send journal was missing: rebuilt from the sent log tab ({result.restored} sent, never sent again)")
     if result.recovered:
         lines.append(f"上次中断留下 {result.recovered} 条待确认记录，已处理" if lang == "zh" else f"resolved {result.recovered} messages left pending by an interrupted run")
     if result.counts is None:

@@ -74,3 +74,11 @@ class NotSaved(CsxlError):
 
 class BrokenWorkbook(CsxlError):
     """A required sheet or column is missing, so messages would go wrong: nothing is sent until it is fixed."""
+
+
+class ForeignWorkbook(CsxlError):
+    """None of csxl's input sheets is in the workbook: it is not a 客服台账, so nothing is written into it."""
+
+
+class DamagedJournal(CsxlError):
+    """The send journal is not a readable database: it was moved aside, and nothing is sent this time."""

@@ -21,6 +21,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "duplicate_id": {"zh": "编号重复（与第 {first} 行相同），本行未参与计算", "en": "duplicate id (same as row {first}); row not used"},
     "dangling_reference": {"zh": "在「{target}」中找不到此{column}", "en": "no such {column} in '{target}'"},
     "unreadable_sheet": {"zh": "无法读取本表：{reason}", "en": "sheet cannot be read: {reason}"},
+    "setting_out_of_range": {"zh": "设置值超出合理范围（{low}–{high}），已使用默认值 {default}", "en": "setting outside its sane range ({low}–{high}); using the default {default}"},
+    "error_cell": {"zh": "单元格是错误值 {value}（公式出错），本格按空处理", "en": "the cell holds the error {value} (a broken formula); treated as empty"},
+    "implausible_date": {"zh": "日期不合理（应在 {low} 到 {high} 之间）", "en": "implausible date (expected between {low} and {high})"},
     "bad_setting": {"zh": "设置值无效，已使用默认值 {default}", "en": "invalid setting; using the default {default}"},
     "unknown_setting": {"zh": "未知的设置项，已忽略", "en": "unknown setting; ignored"},
     "bad_phone": {"zh": "手机号码应为 11 位数字（固定电话请带区号，如 0755-12345678）", "en": "a mobile number has 11 digits (a landline needs its area code, e.g. 0755-12345678)"},
@@ -64,6 +67,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "BrokenWorkbook": {
         "zh": "工作簿缺少必需的工作表或列（{path}），为免错发漏发，未发送任何消息：请先按 csxl check 的提示修正",
         "en": "the workbook lacks a required sheet or column ({path}); to avoid wrong or missed messages nothing was sent: fix what csxl check reports",
+    },
+    "ForeignWorkbook": {
+        "zh": "这个工作簿里没有客户档案、车辆档案等任何台账工作表，未写入任何内容：{path}（新建台账请用 csxl init）",
+        "en": "this workbook has none of csxl's sheets (customers, vehicles, …); nothing was written: {path} (create one with csxl init)",
+    },
+    "DamagedJournal": {
+        "zh": "发送记录数据库已损坏，已移到 {path}；为保证每条消息只发一次，本次未发送。下次运行会按工作簿里的「发送记录」工作表重建它",
+        "en": "the send journal was damaged and moved to {path}; nothing was sent, so that no message goes twice. The next run rebuilds it from the sent log tab",
     },
     "BadMonth": {"zh": "月份应为 YYYY-MM，且不晚于今天所在的月份：{path}", "en": "the month must be YYYY-MM and not after this month: {path}"},
     "BadSetting": {"zh": "设置有误：{path}", "en": "bad setting: {path}"},

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .calendars.workdays import WorkCalendar
-from .errors import BadMonth, BrokenWorkbook
+from .errors import BadMonth, BrokenWorkbook, ForeignWorkbook
 from .files import new_file_mode, remove_leftovers, workbook_temp_prefix
 from .i18n import t
 from .messages.config import MailConfig
@@ -26,12 +26,12 @@ from .problems import Problem, problems_frame
 from .rules import due_today, message_items
 from .rules.followups import followup_tasks
 from .reports import build_reports, charts_for, last_complete_month, management_report
-from .schema import DUE, MONTHLY_REPORT, PROBLEMS, ROW, SENT_LOG, SHEET_ORDER, VISITS, Sheet
+from .schema import DUE, INPUT_SHEETS, MONTHLY_REPORT, PROBLEMS, ROW, SENT_LOG, SHEET_ORDER, VISITS, ColumnType, Sheet
 from .search import Card, best_match, customer_card, search_by_date, search_customers
 from .workbook.lock import workbook_lock
 from .workbook.package import Package, ensure_not_open
 from .workbook.reader import Book, read_book
-from .workbook.writer import write_generated
+from .workbook.writer import find_sheet_name, write_generated
 
 OUTBOX_FOLDER = "outbox"
 
@@ -52,7 +52,7 @@ def compute_due(book: Book, today: dt.date, sent: pd.DataFrame | None = None) ->
     calendar = WorkCalendar(book.workday_adjustments)
     tasks = followup_tasks(book.frames, book.settings, today)
     due = due_today(book.frames, book.settings, today, calendar, sent, tasks)
-    problems = list(book.problems) + _templates(book).problems + future_visits(book, today)
+    problems = list(book.problems) + _templates(book).problems + future_visits(book, today) + implausible_dates(book, today)
     for year in sorted(calendar.fallback_years):
         problems.append(Problem(book.sheet_name("workday_adjustments"), None, None, None, t("calendar_fallback", book.lang, year=year)))
     return DueResult(book, due, sorted_problems(problems, book), tasks)
@@ -65,6 +65,30 @@ def future_visits(book: Book, today: dt.date) -> list[Problem]:
     header = VISITS.column("visit_date").header(book.lang)
     return [Problem(book.sheet_name("visits"), int(row), header, f"{day:%Y-%m-%d}", t("future_visit", book.lang, today=today))
             for row, day in zip(visits.loc[late, ROW], visits.loc[late, "visit_date"])]
+
+
+def implausible_dates(book: Book, today: dt.date) -> list[Problem]:
+    """Dates no record can have: a birthday in the future or before 1900, a delivery before 1990 or over a year ahead,
+    any other date before 1990 or more than 50 years ahead (9999-12-31, or a number like 2.5 read as 1900-01-02)."""
+    now = pd.Timestamp(today)
+    found = []
+    for sheet in INPUT_SHEETS:
+        frame = book.frames[sheet.key]
+        for column in sheet.columns:
+            if column.type is not ColumnType.DATE or column.key == "visit_date" and sheet.key == "visits":
+                continue  # visits after today have their own problem
+            if column.key == "birthday":
+                low, high = pd.Timestamp("1900-01-01"), now
+            elif column.key in ("delivery_date", "invoice_date"):
+                low, high = pd.Timestamp("1990-01-01"), now + pd.Timedelta(days=365)
+            else:
+                low, high = pd.Timestamp("1990-01-01"), now + pd.DateOffset(years=50)
+            values = frame[column.key]
+            bad = values.notna() & ((values < low) | (values > high))
+            message = t("implausible_date", book.lang, low=f"{low:%Y-%m-%d}", high=f"{high:%Y-%m-%d}")
+            found += [Problem(book.sheet_name(sheet.key), int(row), column.header(book.lang), f"{day:%Y-%m-%d}", message)
+                      for row, day in zip(frame.loc[bad, ROW], values[bad])]
+    return found
 
 
 def sorted_problems(problems: list[Problem], book: Book) -> list[Problem]:
@@ -166,7 +190,11 @@ def refresh(path: Path, today: dt.date, progress=None, book: Book | None = None)
 
 
 def _refresh(path: Path, today: dt.date, progress, book: Book | None) -> tuple[DueResult, Path]:
-    result = compute_due(book or read_book(path, progress), today, _sent_messages(path))
+    book = book or read_book(path, progress)
+    present = [e.name for e in book.package.sheets] if book.package else []
+    if not any(find_sheet_name(present, sheet) for sheet in INPUT_SHEETS):
+        raise ForeignWorkbook(path)
+    result = compute_due(book, today, _sent_messages(path))
     lang = result.book.lang
     generated = {DUE: result.due, PROBLEMS: problems_frame(result.problems), **sent_log_tab(result.book)}
     reports = compute_reports(result.book, today, progress=progress, tasks=result.tasks)
@@ -183,6 +211,7 @@ class RemindResult:
     channel: str
     counts: dict | None = None  # None for a dry run
     recovered: int = 0
+    restored: int = 0  # messages the 发送记录 tab listed as sent, written back into a lost journal
 
 
 def remind(
@@ -216,6 +245,7 @@ def _remind(path, today, send, config, should_stop, sleep, progress, book) -> Re
     config = config or MailConfig()
     settings = book.settings
     channel = channel_for(config, Path(path).parent / OUTBOX_FOLDER, Path(path))
+    restored = restore_journal(path) if send and not journal_path(path).exists() else 0
     # A dry run on a workbook that never sent anything leaves no journal file behind.
     fresh_dry_run = not send and not journal_path(path).exists()
     with (Journal(Path(":memory:")) if fresh_dry_run else Journal.beside(path)) as journal:
@@ -225,7 +255,7 @@ def _remind(path, today, send, config, should_stop, sleep, progress, book) -> Re
         per_day = [message_items(book.frames, settings, day, sent).assign(first_due=day) for day in days]
         items = pd.concat(per_day, ignore_index=True)
         decisions = plan_messages(items, _templates(book), settings, today, journal.states())
-        result = RemindResult(book, days, decisions, channel.name, recovered=recovered)
+        result = RemindResult(book, days, decisions, channel.name, recovered=recovered, restored=restored)
         if not send:
             return result
         run = journal.start_run(today)
@@ -238,6 +268,23 @@ def _remind(path, today, send, config, should_stop, sleep, progress, book) -> Re
             journal.finish_run(run, counts.get("sent", 0), counts.get("failed", 0), counts.get("skipped", 0))
         result.counts = dict(counts)
         return result
+
+
+def restore_journal(path: Path) -> int:
+    """Rebuild a lost journal from the 发送记录 tab: a message listed there as sent is never sent again."""
+    from .workbook.reader import read_sent_log
+
+    log = read_sent_log(path)
+    sent = log[log["state"] == "已发送"]
+    if sent.empty:
+        return 0
+    rows = [
+        {"customer_id": r.customer_id, "vin": None if pd.isna(r.vin) else r.vin, "kind": r.kind, "occasion": r.occasion.date(),
+         "channel": None, "subject": r.subject}
+        for r in sent.itertuples()
+    ]
+    with Journal.beside(path) as journal:
+        return journal.restore_sent(rows)
 
 
 def search(path: Path, text: str):

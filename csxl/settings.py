@@ -78,11 +78,32 @@ class Settings:
         return tier_threshold_list(self.tier_thresholds)
 
 
+# The sane range of each number setting; a value outside it is a data problem and the default is used.
+_DAYS = (0, 366)
+RANGES = {
+    "followup_7dc_days": (1, 60), "followup_7dc_second_outlet_days": (1, 60), "followup_3dc_start_days": (0, 30),
+    "followup_3dc_end_days": (0, 60), "followup_monthly_days": (1, 120), "followup_yearly_days": (1, 800),
+    "followup_overdue_keep_days": _DAYS, "birthday_min_days": (0, 60), "birthday_max_days": (0, 60), "holiday_lead_days": (0, 30),
+    "reminder_lead_days": (0, 90), "handover_sales_workdays": (0, 30), "handover_service_workdays": (0, 30),
+    "complaint_limit_days": (0, 90), "complaint_confirm_workdays": (0, 30), "complaint_feedback_workdays": (0, 30),
+    "followup_quarterly_days": (1, 366), "followup_on_time_grace_days": (0, 60), "low_score_threshold": (1, 10),
+    "rectification_days": (1, 366), "large_repair_amount": (0, 10_000_000), "customer_expected_years": (1, 50),
+    "churn_days": (30, 3650), "catch_up_max_days": (0, 366),
+}
+
+
+class OutOfRange(ValueError):
+    pass
+
+
 def _convert(name: str, default, raw: str):
     if isinstance(default, int):
         number = float(raw)
         if not number.is_integer() or number < 0:
             raise ValueError(raw)
+        low, high = RANGES.get(name, (0, 10**9))
+        if not low <= number <= high:
+            raise OutOfRange(raw)
         return int(number)
     if name == "send_time":
         dt.datetime.strptime(raw, "%H:%M")
@@ -137,6 +158,9 @@ def parse_settings(rows: pd.DataFrame, sheet_name: str, lang: str = "zh") -> tup
             continue
         try:
             values[f.name] = _convert(f.name, f.default, str(raw).strip())
+        except OutOfRange:
+            low, high = RANGES[f.name]
+            problems.append(Problem(sheet_name, row, value_header, raw, t("setting_out_of_range", lang, low=low, high=high, default=f.default)))
         except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
             problems.append(Problem(sheet_name, row, value_header, raw, t("bad_setting", lang, default=f.default)))
     settings = replace(Settings(), **values)

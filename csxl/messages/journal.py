@@ -9,6 +9,7 @@ sent for a key that is already sent.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import clock
+from ..errors import DamagedJournal
 
 PENDING, SENT, FAILED, SKIPPED = "pending", "sent", "failed", "skipped"
 STATES = (PENDING, SENT, FAILED, SKIPPED)
@@ -75,9 +77,20 @@ class Journal:
         self.path = Path(path)
         self._now = now
         self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+            self._db.execute("SELECT COUNT(*) FROM messages").fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            if str(self.path) == ":memory:":
+                raise
+            aside = self.path.with_name(f"{self.path.name}.damaged-{self._now():%Y%m%d-%H%M%S}")
+            os.replace(self.path, aside)
+            for companion in ("-wal", "-shm"):
+                Path(str(self.path) + companion).unlink(missing_ok=True)
+            raise DamagedJournal(str(aside)) from exc
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(messages)")}
         if "sent_day" not in columns:  # a journal from before the monthly report counted sends per run day
             self._db.execute("ALTER TABLE messages ADD COLUMN sent_day TEXT")
@@ -183,6 +196,17 @@ class Journal:
             "SELECT kind, COALESCE(sent_day, substr(sent_at, 1, 10)) AS sent_day FROM messages WHERE state = 'sent'", self._db)
         frame["sent_day"] = pd.to_datetime(frame["sent_day"]).astype("datetime64[s]")
         return frame
+
+    def restore_sent(self, rows: list[dict]) -> int:
+        """Record messages the workbook's 发送记录 tab lists as sent (the journal was lost); returns how many."""
+        restored = 0
+        for row in rows:
+            key = message_key(row["customer_id"], row.get("vin"), row["kind"], row["occasion"])
+            fields = {**row, "occasion": row["occasion"].isoformat(), "first_due": row["occasion"].isoformat()}
+            if self.state(key) is None:
+                self._upsert(key, fields, SENT, "restored from the sent log tab", sent=True)
+                restored += 1
+        return restored
 
     def start_run(self, today: dt.date) -> int:
         self._run_day = today

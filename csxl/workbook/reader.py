@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from ..i18n import t
 from ..problems import Problem
-from ..schema import CONFIG_SHEETS, INPUT_SHEETS, ROW, SETTINGS, SHEETS, VISITS, Column, ColumnType, Sheet
+from ..schema import CONFIG_SHEETS, INPUT_SHEETS, ROW, SENT_LOG, SETTINGS, SHEETS, VISITS, Column, ColumnType, Sheet
 from ..settings import Settings, parse_settings
 from .convert import as_strings, to_choices, to_dates, to_numbers, trimmed
 from .package import Package
@@ -59,7 +59,7 @@ def _empty(sheet: Sheet) -> pd.DataFrame:
 
 
 def _dtype(column: Column) -> str:
-    if column.type is ColumnType.DATE:
+    if column.type in (ColumnType.DATE, ColumnType.DATETIME):
         return "datetime64[s]"
     if column.type in (ColumnType.NUMBER, ColumnType.SCORE):
         return "float64"
@@ -130,7 +130,7 @@ class _SheetReader:
             self._bad[column.key] = np.zeros(len(text), dtype=bool)
             return as_strings(text)
         params = {}
-        if column.type is ColumnType.DATE:
+        if column.type in (ColumnType.DATE, ColumnType.DATETIME):
             values, bad = to_dates(text, self.date1904)
             message = "bad_date"
         elif column.type in (ColumnType.NUMBER, ColumnType.SCORE):
@@ -316,3 +316,17 @@ def closest(name: str, candidates: list[str]) -> str | None:
 
     found = difflib.get_close_matches(name, [str(c) for c in candidates], n=1, cutoff=0.4)
     return found[0] if found else None
+
+
+def read_sent_log(path: Path) -> pd.DataFrame:
+    """The workbook's 发送记录 tab as csxl last wrote it (empty when there is none): the journal's mirror."""
+    package = Package(path)
+    entry = find_sheet(package, SENT_LOG)
+    if entry is None:
+        return _empty(SENT_LOG)
+    reader = _SheetReader(SENT_LOG, entry.name, "zh", package.date1904)
+    try:
+        table = _load_raw(fastexcel.read_excel(str(package.path)), entry.name)
+    except (fastexcel.FastExcelError, ValueError):
+        return _empty(SENT_LOG)
+    return reader.read(table, package.first_value_row(entry.part))

@@ -1,0 +1,174 @@
+"""Nothing lost under faults and hostile input: the gaps the fault campaign found, each with the test that failed before."""
+
+import datetime as dt
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import fastexcel
+import pytest
+from ziptools import stored_bytes
+
+from csxl import jobs
+from csxl.demo import demo_rows
+from csxl.messages.config import load_config
+from csxl.workbook.template import build_template
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def run(cmd, *args):
+    return subprocess.run([*cmd, *map(str, args)], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "CSXL_LANG": "zh"})
+
+
+CUSTOMERS = [
+    {"customer_id": "C1", "name": "张三", "birthday": dt.date(1990, 11, 28), "email": "c1@example.com"},
+    {"customer_id": "C2", "name": "李四", "birthday": dt.date(1991, 11, 29), "email": "c2@example.com"},
+]
+
+
+def test_a_word_in_a_number_or_score_column_is_a_problem_not_a_crash(csxl_cmd, tmp_path):
+    path = build_template(tmp_path / "台账.xlsx", rows={
+        "customers": CUSTOMERS,
+        "vehicles": [{"vin": "V1", "customer_id": "C1", "price": "约15万", "insurance_due": dt.date(2026, 11, 30)}],
+        "services": [{"order_no": "W1", "vin": "V1", "amount": "一万", "date_out": dt.date(2026, 11, 20)}],
+        "visits": [{"visit_date": dt.date(2026, 11, 23), "customer_id": "C1", "vin": "V1", "kind": "3DC", "reliability": "八"}],
+    })
+    check = run(csxl_cmd, "check", path, "--today", TODAY)
+    assert check.returncode == 1 and "Traceback" not in check.stderr
+    assert "车辆档案!2 [购车金额] «约15万»: 不是数字" in check.stdout
+    assert "维修记录!2 [金额] «一万»: 不是数字" in check.stdout
+    assert "回访记录!2 [可靠性] «八»: 评分应为 1–10 的整数" in check.stdout
+    assert run(csxl_cmd, "refresh", path, "--today", TODAY).returncode == 0
+    send = run(csxl_cmd, "remind", path, "--send", "--today", TODAY)
+    assert send.returncode == 0 and "已发送 " in send.stdout and "Traceback" not in send.stderr
+
+
+def test_a_damaged_journal_stops_sending_and_is_moved_aside(csxl_cmd, tmp_path):
+    path = build_template(tmp_path / "台账.xlsx", rows={"customers": CUSTOMERS})
+    journal = tmp_path / "台账.journal.sqlite"
+    journal.write_bytes(b"this is not a database" * 100)
+    result = run(csxl_cmd, "remind", path, "--send", "--today", TODAY)
+    assert result.returncode == 3
+    line = result.stderr.strip()
+    assert line.startswith("Error: 发送记录数据库已损坏，已移到 ") and "本次未发送" in line
+    assert not journal.exists() and len(list(tmp_path.glob("台账.journal.sqlite.damaged-*"))) == 1
+    assert not (tmp_path / "outbox").exists() or not list((tmp_path / "outbox").glob("*.eml"))
+
+
+def test_a_deleted_journal_is_rebuilt_from_the_sent_log_tab_and_nothing_goes_twice(tmp_path, smtp_server):
+    path = build_template(tmp_path / "台账.xlsx", rows={"customers": CUSTOMERS})
+    cfg = tmp_path / "csxl.toml"
+    cfg.write_text(smtp_server.config_toml(), encoding="utf-8")
+    config = load_config(path, cfg)
+    first = jobs.remind(path, TODAY, send=True, config=config)
+    assert first.counts["sent"] == 2 and len(smtp_server.recorder.messages) == 2
+    jobs.refresh(path, TODAY)  # 发送记录 now mirrors the journal
+    for name in ("台账.journal.sqlite", "台账.journal.sqlite-wal", "台账.journal.sqlite-shm"):
+        (tmp_path / name).unlink(missing_ok=True)
+    again = jobs.remind(path, TODAY + dt.timedelta(days=1), send=True, config=config)
+    assert again.restored == 2
+    assert again.counts.get("sent", 0) == 0
+    assert len(smtp_server.recorder.messages) == 2
+
+
+def test_a_foreign_workbook_gets_nothing_written_into_it(csxl_cmd, tmp_path):
+    import openpyxl
+
+    path = tmp_path / "别的表.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "销售数据"
+    book.active["A1"] = "月份"
+    book.save(path)
+    before = path.read_bytes()
+    result = run(csxl_cmd, "refresh", path, "--today", TODAY)
+    assert (result.returncode, result.stderr.strip()) == (
+        3, f"Error: 这个工作簿里没有客户档案、车辆档案等任何台账工作表，未写入任何内容：{path}（新建台账请用 csxl init）")
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("key, raw", [("生日提前最多天数", "100000"), ("低分阈值", "0"), ("流失判定天数", "5")])
+def test_absurd_settings_fall_back_to_their_defaults(key, raw):
+    from csxl.settings import Settings, parse_settings
+
+    import pandas as pd
+
+    rows = pd.DataFrame({"key": [key], "value": [raw], "_row": [5]})
+    settings, problems = parse_settings(rows, "设置")
+    field = next(f for f in Settings.entries() if f.metadata["zh"] == key)
+    assert getattr(settings, field.name) == field.default
+    assert len(problems) == 1 and problems[0].row == 5 and "超出合理范围" in problems[0].message
+
+
+def test_implausible_dates_are_problems(tmp_path):
+    from csxl.workbook.reader import read_book
+
+    path = build_template(tmp_path / "台账.xlsx", rows={
+        "customers": [{"customer_id": "C1", "name": "张三", "birthday": dt.date(2030, 1, 1)}],
+        "vehicles": [{"vin": "V1", "customer_id": "C1", "delivery_date": dt.date(1980, 1, 1), "insurance_due": "9999-12-31"}],
+    })
+    lines = [str(p) for p in jobs.compute_due(read_book(path), TODAY).problems]
+    assert "客户档案!2 [生日] «2030-01-01»: 日期不合理（应在 1900-01-01 到 2026-11-24 之间）" in lines
+    assert "车辆档案!2 [提车日期] «1980-01-01»: 日期不合理（应在 1990-01-01 到 2027-11-24 之间）" in lines
+    assert any(line.startswith("车辆档案!2 [保险到期] «9999-12-31»: 日期不合理") for line in lines)
+
+
+# --- the kill campaign -----------------------------------------------------
+
+def _generated_state(path) -> tuple:
+    """What a reader sees of the generated tabs: old and new states must each be whole."""
+    reader = fastexcel.read_excel(str(path))
+    return tuple(reader.load_sheet_by_name(name, dtypes="string").height for name in ("今日待办", "数据问题", "客户价值"))
+
+
+@pytest.fixture(scope="module")
+def big_book(tmp_path_factory):
+    """A workbook whose refresh takes over a second here, written once."""
+    path = tmp_path_factory.mktemp("kill") / "source.xlsx"
+    build_template(path, rows=demo_rows(TODAY, 8000), constant_memory=True)
+    return path
+
+
+def test_kill_9_during_refresh_never_corrupts_and_the_next_run_cleans_up(big_book, tmp_path):
+    seed = int(os.environ.get("CSXL_KILL_SEED", "20261124"))
+    rng = random.Random(seed)
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(big_book.read_bytes())
+    os.chmod(path, 0o640)
+    with zipfile.ZipFile(path) as z:
+        user_parts = [n for n in z.namelist() if "worksheets/sheet1.xml" in n or n == "xl/sharedStrings.xml"]
+    user_bytes = {n: stored_bytes(path, n) for n in user_parts}
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "csxl", "refresh", str(path), "--today", str(TODAY)], check=True, capture_output=True)
+    duration = time.perf_counter() - started
+    states = {_generated_state(path)}
+    kills = corrupt = attempt = 0
+    print(f"\nkill campaign: seed {seed}, one refresh takes {duration:.1f} s")
+    while kills < 30 and attempt < 60:
+        attempt += 1
+        day = TODAY + dt.timedelta(days=attempt % 3)
+        child = subprocess.Popen([sys.executable, "-m", "csxl", "refresh", str(path), "--today", str(day)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, duration * 0.95))
+        if child.poll() is None:
+            os.kill(child.pid, signal.SIGKILL)
+            kills += 1
+        child.wait()
+        try:
+            with zipfile.ZipFile(path) as z:
+                assert z.testzip() is None
+            assert all(stored_bytes(path, n) == b for n, b in user_bytes.items())
+            states.add(_generated_state(path))
+        except Exception:  # noqa: BLE001 - counted, then asserted below
+            corrupt += 1
+        assert path.stat().st_mode & 0o777 == 0o640
+    finish = subprocess.run([sys.executable, "-m", "csxl", "refresh", str(path), "--today", str(TODAY)], capture_output=True, text=True)
+    assert finish.returncode == 0, finish.stderr
+    leftovers = list(tmp_path.glob(".~csxl-*"))
+    print(f"kill campaign: {attempt} runs, {kills} kills, {corrupt} corrupt, {len(leftovers)} temp files left after the next run")
+    assert kills >= 30 and corrupt == 0 and leftovers == []
+    assert len(states) <= 4  # each state a whole refresh of one of the three days (or the first)
