@@ -172,3 +172,20 @@ def test_kill_9_during_refresh_never_corrupts_and_the_next_run_cleans_up(big_boo
     print(f"kill campaign: {attempt} runs, {kills} kills, {corrupt} corrupt, {len(leftovers)} temp files left after the next run")
     assert kills >= 30 and corrupt == 0 and leftovers == []
     assert len(states) <= 4  # each state a whole refresh of one of the three days (or the first)
+
+
+def test_windows_deployment_files_read_as_windows_reads_them():
+    from pathlib import Path
+
+    from lxml import etree
+
+    deploy = Path(__file__).resolve().parent.parent / "deploy" / "windows"
+    task = (deploy / "csxl-task.xml").read_bytes()
+    assert task.startswith(b"\xff\xfe")  # schtasks /XML wants UTF-16 with a byte-order mark
+    root = etree.fromstring(task)  # a standard parser honours the declared encoding
+    assert root.tag.endswith("Task")
+    assert "run-csxl.cmd" in etree.tostring(root, encoding="unicode")
+    lines = (deploy / "run-csxl.cmd").read_bytes().decode("utf-8").split("\r\n")
+    chcp = next(i for i, line in enumerate(lines) if line.startswith("chcp 65001"))
+    first_chinese = next(i for i, line in enumerate(lines) if not line.isascii())
+    assert chcp < first_chinese
