@@ -255,6 +255,11 @@ def _remind_and_report(path: Path, today: dt.date, send: bool, config, demo: boo
     result = jobs.remind(path, today, send=send, config=config, should_stop=stop)
     for line in remind_lines(result, CLI_LANG, where=config.outbox or path.parent / jobs.OUTBOX_FOLDER):
         click.echo(line)
+    counts = result.counts or {}
+    if send and counts.get("failed") and not counts.get("sent"):
+        from .errors import NothingSent
+
+        raise NothingSent(result.failure or "")
     field = next(f for f in Settings.entries() if f.name == "branch_name")
     default_store = field.metadata["default_en"] if result.book.lang != "zh" else field.default
     if send and not demo and result.book.settings.branch_name in (field.default, field.metadata["default_en"]) \

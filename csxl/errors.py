@@ -82,3 +82,7 @@ class ForeignWorkbook(CsxlError):
 
 class DamagedJournal(CsxlError):
     """The send journal is not a readable database: it was moved aside, and nothing is sent this time."""
+
+
+class NothingSent(CsxlError):
+    """Every message failed: the line says why (no login offered, login refused, TLS refused, server unreachable)."""

@@ -76,6 +76,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "发送记录数据库已损坏，已移到 {path}；为保证每条消息只发一次，本次未发送。下次运行会按工作簿里的「发送记录」工作表重建它",
         "en": "the send journal was damaged and moved to {path}; nothing was sent, so that no message goes twice. The next run rebuilds it from the sent log tab",
     },
+    "NothingSent": {"zh": "一封也没有发出（已记为失败，下次运行会重试）：{path}", "en": "nothing could be sent (recorded as failed; the next run retries): {path}"},
     "BadMonth": {"zh": "月份应为 YYYY-MM，且不晚于今天所在的月份：{path}", "en": "the month must be YYYY-MM and not after this month: {path}"},
     "BadSetting": {"zh": "设置有误：{path}", "en": "bad setting: {path}"},
     "BadMailConfig": {"zh": "邮件配置有误：{path}", "en": "bad mail configuration: {path}"},

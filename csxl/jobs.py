@@ -212,6 +212,7 @@ class RemindResult:
     counts: dict | None = None  # None for a dry run
     recovered: int = 0
     restored: int = 0  # messages the 发送记录 tab listed as sent, written back into a lost journal
+    failure: str | None = None  # why the first message that failed did
 
 
 def remind(
@@ -267,6 +268,7 @@ def _remind(path, today, send, config, should_stop, sleep, progress, book) -> Re
         if not counts.get("stopped"):
             journal.finish_run(run, counts.get("sent", 0), counts.get("failed", 0), counts.get("skipped", 0))
         result.counts = dict(counts)
+        result.failure = counts.reason
         return result
 
 

@@ -189,3 +189,15 @@ def test_windows_deployment_files_read_as_windows_reads_them():
     chcp = next(i for i, line in enumerate(lines) if line.startswith("chcp 65001"))
     first_chinese = next(i for i, line in enumerate(lines) if not line.isascii())
     assert chcp < first_chinese
+
+
+def test_a_server_without_login_is_named_and_the_run_fails(csxl_cmd, tmp_path, smtp_server):
+    path = build_template(tmp_path / "台账.xlsx", rows={"customers": CUSTOMERS})
+    cfg = tmp_path / "csxl.toml"
+    # login = true, but the test server offers no AUTH
+    cfg.write_text(smtp_server.config_toml().replace("login = false", "login = true"), encoding="utf-8")
+    result = subprocess.run([*csxl_cmd, "remind", str(path), "--send", "--today", str(TODAY), "--config", str(cfg)],
+                            capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "CSXL_LANG": "zh", "CSXL_SMTP_PASSWORD": "x"})
+    assert result.returncode == 3
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: 一封也没有发出（已记为失败，下次运行会重试）：the server offers no login (AUTH)")
+    assert smtp_server.recorder.messages == []

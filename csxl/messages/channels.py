@@ -11,6 +11,7 @@ import html
 import os
 import smtplib
 import socket
+import ssl
 import tempfile
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -127,7 +128,15 @@ class SmtpChannel:
             self._client.login()
         except smtplib.SMTPAuthenticationError as exc:
             raise PermanentSendError(f"login refused: {exc.smtp_code}") from exc
-        except (OSError, smtplib.SMTPException) as exc:
+        except smtplib.SMTPNotSupportedError as exc:
+            raise PermanentSendError(f"the server offers no login (AUTH): {exc}") from exc
+        except ssl.SSLError as exc:
+            raise PermanentSendError(f"TLS refused by {self.config.host}:{self.config.port}: {exc.reason or exc}") from exc
+        except smtplib.SMTPException as exc:
+            if "STARTTLS" in str(exc):
+                raise PermanentSendError(f"TLS refused by {self.config.host}:{self.config.port}: {exc}") from exc
+            raise TransientSendError(f"cannot reach {self.config.host}:{self.config.port}: {exc}") from exc
+        except OSError as exc:
             raise TransientSendError(f"cannot reach {self.config.host}:{self.config.port}: {exc}") from exc
 
     def close(self) -> None:

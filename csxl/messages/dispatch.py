@@ -27,6 +27,12 @@ def resolve_pending(journal: Journal, channel) -> int:
     return len(keys)
 
 
+class DeliveryCounts(Counter):
+    """Messages by outcome, and why the first failure failed."""
+
+    reason: str | None = None
+
+
 def deliver_all(
     decisions: Iterable[Decision],
     journal: Journal,
@@ -39,8 +45,11 @@ def deliver_all(
     sleep: Callable[[float], None] = time.sleep,
     progress: Callable[[Decision], None] | None = None,
 ) -> Counter:
-    """Skips are recorded, sends are attempted; returns counts by outcome ('sent', 'failed', 'skipped', 'stopped')."""
-    counts: Counter = Counter()
+    """Skips are recorded, sends are attempted; returns counts by outcome ('sent', 'failed', 'skipped', 'stopped').
+
+    The counts carry ``reason``: why the first message failed, if one did.
+    """
+    counts = DeliveryCounts()
     decisions = list(decisions)
     opened, unreachable = False, None
     for decision in decisions:
@@ -63,7 +72,7 @@ def deliver_all(
                 _with_retries(channel.open, retries, backoff_seconds, sleep)
                 opened = True
             except (TransientSendError, PermanentSendError) as exc:
-                unreachable = str(exc)
+                unreachable = counts.reason = str(exc)
                 log.warning("channel %s unavailable: %s", channel.name, exc)
                 journal.mark_failed(decision.key, unreachable, fields)
                 counts["failed"] += 1
@@ -75,6 +84,7 @@ def deliver_all(
         except (TransientSendError, PermanentSendError) as exc:
             journal.mark_failed(decision.key, str(exc))
             counts["failed"] += 1
+            counts.reason = counts.reason or str(exc)
             log.warning("failed %s %s for %s: %s", decision.kind, decision.occasion, decision.customer_id, exc)
             continue
         journal.mark_sent(decision.key)
