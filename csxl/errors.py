@@ -86,3 +86,12 @@ class DamagedJournal(CsxlError):
 
 class NothingSent(CsxlError):
     """Every message failed: the line says why (no login offered, login refused, TLS refused, server unreachable)."""
+
+
+class WriteFailed(CsxlError):
+    """The new workbook could not be written (disk full, no permission); the old one is untouched."""
+
+    def message(self, lang: str = "zh") -> str:
+        from .i18n import t
+
+        return t("WriteFailed", lang, path=self.args[0], reason=self.args[1] if len(self.args) > 1 else "")

@@ -201,3 +201,61 @@ def test_a_server_without_login_is_named_and_the_run_fails(csxl_cmd, tmp_path, s
     assert result.returncode == 3
     assert result.stderr.strip().splitlines()[-1].startswith("Error: 一封也没有发出（已记为失败，下次运行会重试）：the server offers no login (AUTH)")
     assert smtp_server.recorder.messages == []
+
+
+def test_a_full_disk_leaves_the_workbook_untouched_and_no_temp_file(tmp_path, monkeypatch):
+    import errno
+
+    from csxl.errors import WriteFailed
+    from csxl.workbook import zipcopy
+
+    path = build_template(tmp_path / "台账.xlsx", rows={"customers": CUSTOMERS})
+    before = path.read_bytes()
+    real = zipcopy.rewrite_archive
+
+    def fills_the_disk(source, out, *args, **kwargs):
+        out.write(b"PK\x03\x04 half a workbook")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("csxl.workbook.package.rewrite_archive", fills_the_disk)
+    with pytest.raises(WriteFailed) as failure:
+        jobs.refresh(path, TODAY)
+    assert failure.value.message() == f"无法写入工作簿（{os.strerror(errno.ENOSPC)}），原文件没有改动：{path}"
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".csxl-lock")) == ["台账.xlsx"]  # no temp file
+    monkeypatch.setattr("csxl.workbook.package.rewrite_archive", real)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through read-only modes")
+def test_a_read_only_folder_is_one_line(csxl_cmd, tmp_path):
+    folder = tmp_path / "只读"
+    folder.mkdir()
+    path = build_template(folder / "台账.xlsx", rows={"customers": CUSTOMERS})
+    os.chmod(folder, 0o555)
+    try:
+        result = run(csxl_cmd, "refresh", path, "--today", TODAY)
+    finally:
+        os.chmod(folder, 0o755)
+    assert result.returncode == 3 and result.stderr.strip().startswith("Error: 无法写入工作簿（Permission denied），原文件没有改动")
+
+
+def test_a_path_with_spaces_and_chinese_works(csxl_cmd, tmp_path):
+    folder = tmp_path / "客服 部" / "2026 年"
+    folder.mkdir(parents=True)
+    path = build_template(folder / "客服 台账.xlsx", rows={"customers": CUSTOMERS})
+    assert run(csxl_cmd, "refresh", path, "--today", TODAY).returncode == 0
+    assert run(csxl_cmd, "remind", path, "--send", "--today", TODAY).returncode == 0
+    assert len(list((folder / "outbox").glob("*.eml"))) == 2
+
+
+def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from csxl.errors import NotAWorkbook
+    from csxl.workbook.reader import read_book
+
+    path = build_template(tmp_path / "台账.xlsx")
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/bomb.xml", b"\0" * (24 * 1024 * 1024))
+    monkeypatch.setattr("csxl.workbook.package.MAX_PART_BYTES", 16 * 1024 * 1024)
+    with pytest.raises(NotAWorkbook) as refused:
+        read_book(path)
+    assert refused.value.message().endswith("（其中一部分解压后超过 4 GB，已拒绝读取）")

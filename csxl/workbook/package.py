@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import IsAFolder, NotAWorkbook, WorkbookChanged, WorkbookNotFound, WorkbookOpenInExcel
+from ..errors import IsAFolder, NotAWorkbook, WorkbookChanged, WorkbookNotFound, WorkbookOpenInExcel, WriteFailed
 from ..files import workbook_temp_prefix
 from .zipcopy import check_members, rewrite_archive
 
@@ -84,6 +84,8 @@ def ensure_not_open(path: Path) -> None:
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# A part that inflates past this is refused before anything reads it (a 1M-visit sheet is about 600 MB).
+MAX_PART_BYTES = 4 * 1024**3
 
 
 def what_file_is(path: Path) -> str:
@@ -130,6 +132,8 @@ class Package:
         try:
             # Opened per read and closed at once: Windows cannot replace a file that is held open.
             with zipfile.ZipFile(self.path) as archive:
+                if any(info.file_size > MAX_PART_BYTES for info in archive.infolist()):
+                    raise NotAWorkbook(self.path, "file_bomb")
                 self._names = set(archive.namelist())
                 self.workbook_part = self._office_document(archive)
                 self.workbook_xml = _xml(archive.read(self.workbook_part))
@@ -217,6 +221,13 @@ def write_parts(
     ensure_not_open(path)
     if Fingerprint.of(path) != expected:
         raise WorkbookChanged(path)
+    try:
+        return _write_beside(path, replacements, removals, expected, keep_backup)
+    except OSError as exc:  # a full disk, a read-only folder or file: the workbook is as it was
+        raise WriteFailed(path, exc.strerror or str(exc)) from exc
+
+
+def _write_beside(path: Path, replacements: dict[str, bytes], removals: set[str], expected: Fingerprint, keep_backup: bool):
     fd, tmp_name = tempfile.mkstemp(prefix=workbook_temp_prefix(path), suffix=".xlsx", dir=path.parent)
     tmp = Path(tmp_name)
     try:
