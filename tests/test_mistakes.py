@@ -105,3 +105,36 @@ def test_a_visit_dated_after_today_is_a_problem_and_completes_nothing(tmp_path):
     result = jobs.compute_due(read_book(path), TODAY)
     assert [str(p) for p in result.problems] == ["回访记录!2 [回访日期] «2026-11-25»: 回访日期晚于今天（2026-11-24），不计为已完成"]
     assert list(result.due["kind"]) == ["3DC回访"]
+
+
+def test_the_default_store_name_is_warned_about_once_after_a_real_send(csxl_cmd, tmp_path):
+    path = build_template(tmp_path / "b.xlsx", rows={"customers": [
+        {"customer_id": "C1", "name": "张三", "birthday": dt.date(1990, 11, 28), "email": "c1@example.com"}]})
+    dry = run(csxl_cmd, "remind", path, "--today", TODAY)
+    assert "门店名称" not in dry.stderr
+    sent = run(csxl_cmd, "remind", path, "--send", "--today", TODAY)
+    warnings = [line for line in sent.stderr.splitlines() if "门店名称" in line]
+    assert warnings == ["注意：消息署名仍是默认的「本店」，请在「设置」工作表填写门店名称"]
+    demo = run(csxl_cmd, "demo", "--dir", tmp_path / "d", "--customers", "20", "--today", TODAY)
+    assert demo.returncode == 0 and "门店名称" not in demo.stderr
+
+
+def test_the_english_workbook_is_english_and_its_headers_fit(tmp_path):
+    from csxl.messages.templates import default_rows
+    from csxl.schema import SHEET_ORDER
+
+    path = build_template(tmp_path / "en.xlsx", lang="en")
+    wb = openpyxl.load_workbook(path)
+    for sheet in SHEET_ORDER:
+        ws = wb[sheet.en]
+        for index, column in enumerate(sheet.columns, start=1):
+            # (adjacent columns of one width are stored as one range)
+            width = next(d.width for d in ws.column_dimensions.values() if d.min <= index <= d.max)
+            assert width >= len(column.key) + 1, (sheet.en, column.key, width)
+    settings = {r[0]: r[1] for r in wb["Settings"].iter_rows(min_row=2, values_only=True)}
+    assert (settings["branch_name"], settings["sender_name"], settings["lang"]) == ("our dealership", "Customer Service", "en")
+    kinds = [r[0] for r in wb["Message templates"].iter_rows(min_row=2, values_only=True)]
+    holidays = [r[1] for r in wb["Message templates"].iter_rows(min_row=2, values_only=True) if r[1]]
+    assert all(k.isascii() for k in kinds) and "birthday greeting" in kinds
+    assert sorted(holidays) == ["mid-autumn festival", "spring festival"]
+    assert len(default_rows("en")) == len(default_rows("zh"))
