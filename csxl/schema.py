@@ -415,6 +415,18 @@ def _followup_report(key: str, zh: str) -> Sheet:
     )
 
 
+def _who_columns() -> tuple[Column, ...]:
+    """Whom to call about a listed visit or order: the customer, the phone, the car, the order."""
+    return (
+        Column("customer_id", "客户编号", width=10),
+        Column("name", "姓名", width=9),
+        Column("phone", "手机", width=13),
+        Column("plate", "车牌号", width=10),
+        Column("vin", "车架号", width=19),
+        Column("order_no", "工单号", width=12),
+    )
+
+
 FOLLOWUP_DAILY = _followup_report("followup_daily", "回访日报")
 FOLLOWUP_WEEKLY = _followup_report("followup_weekly", "回访周报")
 FOLLOWUP_MONTHLY = _followup_report("followup_monthly", "回访月报")
@@ -424,12 +436,7 @@ RECTIFICATION = Sheet(
     (
         _date("visit_date", "回访日期"),
         Column("kind", "回访类型", T.CHOICE, choices=VISIT_KINDS, width=9),
-        Column("customer_id", "客户编号", width=10),
-        Column("name", "姓名", width=9),
-        Column("phone", "手机", width=13),
-        Column("plate", "车牌号", width=10),
-        Column("vin", "车架号", width=19),
-        Column("order_no", "工单号", width=12),
+        *_who_columns(),
         Column("advisor", "服务顾问", width=9),
         Column("staff", "回访人", width=8),
         Column("low_items", "低分项", width=20),
@@ -444,12 +451,7 @@ SAMPLING = Sheet(
     "sampling", "抽样回访", "sampling",
     (
         Column("reason", "抽样原因", width=20),
-        Column("customer_id", "客户编号", width=10),
-        Column("name", "姓名", width=9),
-        Column("phone", "手机", width=13),
-        Column("plate", "车牌号", width=10),
-        Column("vin", "车架号", width=19),
-        Column("order_no", "工单号", width=12),
+        *_who_columns(),
         _decimal("amount", "金额"),
         _date("date", "日期"),
         _yesno("visited", "已回访"),
