@@ -173,7 +173,7 @@ def refresh(path: Path, today):
     _refresh_and_report(path, _resolve_today(today))
 
 
-def _refresh_and_report(path: Path, today: dt.date, book=None) -> jobs.DueResult:
+def _refresh_and_report(path: Path, today: dt.date, book=None):
     from . import jobs
     from .console import due_summary
 
@@ -246,7 +246,7 @@ def remind(path: Path, today, send: bool, config: Path | None):
     _remind_and_report(path, _resolve_today(today), send, load_config(path, config))
 
 
-def _remind_and_report(path: Path, today: dt.date, send: bool, config, demo: bool = False) -> jobs.RemindResult:
+def _remind_and_report(path: Path, today: dt.date, send: bool, config, demo: bool = False):
     from . import jobs
     from .console import remind_lines
     from .settings import Settings

@@ -32,7 +32,6 @@ def customer_value(frames: dict[str, pd.DataFrame], settings: Settings, as_of: d
     customers, vehicles = frames["customers"], frames["vehicles"]
     vehicles = vehicles[~(vehicles["delivery_date"] > now)]
     orders = dated_orders(frames, now)
-    ids = customers["customer_id"]
     by_order = orders.groupby("customer_id").agg(orders=("order_no", "size"), amount=("amount", "sum"),
                                                  first_order=("date", "min"), last_order=("date", "max"))
     by_car = vehicles.groupby("customer_id").agg(vehicles=("vin", "size"), first_car=("delivery_date", "min"),
