@@ -259,3 +259,73 @@ def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path, monkeypatch):
     with pytest.raises(NotAWorkbook) as refused:
         read_book(path)
     assert refused.value.message().endswith("（其中一部分解压后超过 4 GB，已拒绝读取）")
+
+
+# --- injection ---------------------------------------------------------------
+
+HOSTILE_NAMES = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+1", "-2+3", "@SUM(A1)", "张\t三", "李\r四"]
+
+
+def test_no_text_becomes_a_formula_in_any_generated_tab_or_the_monthly_workbook(tmp_path):
+    import openpyxl
+
+    from csxl.schema import GENERATED_SHEETS
+
+    customers = [{"customer_id": f"C{i}", "name": name, "birthday": dt.date(1990, 11, 28), "email": f"c{i}@example.com",
+                  "churn_reason": name} for i, name in enumerate(HOSTILE_NAMES)]
+    vehicles = [{"vin": f"V{i}", "customer_id": f"C{i}", "model": name, "delivery_date": dt.date(2026, 11, 10)}
+                for i, name in enumerate(HOSTILE_NAMES)]
+    visits = [{"visit_date": dt.date(2026, 11, 20), "customer_id": "C0", "vin": "V0", "kind": "7DC", "overall": 3, "comment": name}
+              for name in HOSTILE_NAMES]
+    path = build_template(tmp_path / "台账.xlsx", rows={"customers": customers, "vehicles": vehicles, "visits": visits})
+    jobs.remind(path, TODAY, send=True)
+    jobs.refresh(path, TODAY)
+    out, _ = jobs.monthly_report_book(path, dt.date(2026, 12, 5))
+    generated = {s.zh for s in GENERATED_SHEETS}
+    for book_path in (path, out):
+        from csxl.workbook.package import Package
+
+        package = Package(book_path)
+        for entry in package.sheets:
+            if entry.name in generated:
+                assert b"<f>" not in package.read(entry.part) and b"<f " not in package.read(entry.part), (book_path.name, entry.name)
+    values = {c.value for ws in openpyxl.load_workbook(path).worksheets if ws.title in generated for row in ws.iter_rows() for c in row}
+    assert {"=HYPERLINK(\"http://x\",\"点我\")", "+1+1", "-2+3", "@SUM(A1)"} <= values  # shown as the text typed
+
+
+def test_no_cell_adds_a_header_or_a_recipient_to_an_email(tmp_path):
+    import email
+
+    rows = {"customers": [{"customer_id": "C1", "name": "张三\r\nBcc: evil@example.com", "birthday": dt.date(1990, 11, 28),
+                           "email": "c1@example.com"}],
+            "templates": [{"kind": "生日关怀", "subject": "{{姓名}}\r\nCc: evil@example.com", "body": "{{姓名}}"}]}
+    path = build_template(tmp_path / "台账.xlsx", rows=rows)
+    assert jobs.remind(path, TODAY, send=True).counts["sent"] == 1
+    (message_file,) = (tmp_path / "outbox").glob("*.eml")
+    message = email.message_from_bytes(message_file.read_bytes())
+    assert message.get_all("To") == ["c1@example.com"]
+    assert message.get_all("Bcc") is None and message.get_all("Cc") is None
+
+
+@pytest.mark.parametrize("body, says", [
+    ("{{ 姓名.__class__.__mro__ }}", "access to attribute '__class__'"),
+    ("{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}", "loops, macros and calls are not allowed"),
+    ("{{ '好' * 100000000 }}", "longer than 20000 characters"),
+    ("{{ 姓名.center(1000000000) }}", "loops, macros and calls are not allowed"),
+    ("{{ 姓名|center(1000000000) }}", "No filter named 'center'"),
+])
+def test_a_hostile_template_is_a_data_problem_not_a_hang(tmp_path, body, says):
+    from csxl.messages.templates import TemplateBook
+    from csxl.workbook.reader import read_book
+
+    path = build_template(tmp_path / "台账.xlsx", rows={
+        "customers": CUSTOMERS, "templates": [{"kind": "生日关怀", "subject": "生日快乐", "body": body}]})
+    started = time.perf_counter()
+    book = read_book(path)
+    templates = TemplateBook("zh", book.frames["templates"])
+    assert len(templates.problems) == 1 and says in templates.problems[0].message
+    result = jobs.remind(path, TODAY, send=True)
+    assert result.counts["sent"] == 2
+    assert time.perf_counter() - started < 20
+    subject, text = templates.render("生日关怀", None, {"姓名": "张三", "称呼": "张三", "日期": "2026-11-28", "门店": "本店"})
+    assert "生日快乐" in text and len(text) < 1000  # the default template was used

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from ..i18n import t
 from ..problems import Problem
@@ -47,7 +47,37 @@ DEFAULTS: dict[str, dict[tuple[str, str | None], tuple[str, str]]] = {
     },
 }
 
-_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+MAX_TEXT = 20_000  # characters a subject or body may render to
+
+
+# Filters that cannot make a text much longer than its input; the rest of Jinja's are not offered.
+SAFE_FILTERS = ("upper", "lower", "title", "capitalize", "trim", "default", "d", "truncate", "striptags", "string")
+# A message needs placeholders and perhaps an {% if %}: loops and macros could run for ever.
+_UNSAFE_NODES = (nodes.For, nodes.Macro, nodes.CallBlock, nodes.FilterBlock, nodes.Call)
+
+
+class _BoundedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, tightened for a clerk's message template: no attribute or method access at all,
+    no repetition past MAX_TEXT, only filters that keep a text about its size."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        return False
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**":
+            raise SecurityError("powers are not allowed in message templates")
+        sized = left if isinstance(left, (str, list, tuple)) else right if isinstance(right, (str, list, tuple)) else None
+        times = right if sized is left else left
+        if sized is not None and isinstance(times, int) and len(sized) * times > MAX_TEXT:
+            raise SecurityError(f"the text would be longer than {MAX_TEXT} characters")
+        return super().call_binop(context, operator, left, right)
+
+
+_ENV = _BoundedSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+_ENV.filters = {name: _ENV.filters[name] for name in SAFE_FILTERS}
+_SAMPLE = {**{k: "样例" for k in PLACEHOLDERS}, **{v: "sample" for v in PLACEHOLDERS.values()}}
 _ALLOWED = set(PLACEHOLDERS) | set(PLACEHOLDERS.values())
 
 
@@ -66,11 +96,23 @@ def default_rows(lang: str) -> list[dict]:
 
 
 def _problem_with(source: str) -> str | None:
+    """Why a template cannot be used (None if it can): a syntax error, an unknown placeholder, or what a trial render hits."""
     try:
-        unknown = meta.find_undeclared_variables(_ENV.parse(source)) - _ALLOWED
+        tree = _ENV.parse(source)
+        unknown = meta.find_undeclared_variables(tree) - _ALLOWED
     except TemplateSyntaxError as exc:
         return f"{exc.message}"
-    return ", ".join(sorted(unknown)) or None
+    if any(True for _ in tree.find_all(_UNSAFE_NODES)):
+        return "loops, macros and calls are not allowed in message templates"
+    if unknown:
+        return ", ".join(sorted(unknown))
+    try:
+        text = _ENV.from_string(source).render(_SAMPLE)
+    except Exception as exc:  # noqa: BLE001 - a template must become a data problem, never stop the run
+        return str(exc)[:200]
+    if len(text) > MAX_TEXT:
+        return f"longer than {MAX_TEXT} characters"
+    return None
 
 
 class TemplateBook:
@@ -103,5 +145,10 @@ class TemplateBook:
         """(subject, body); ``values`` keyed by the Chinese placeholders."""
         context = {**values, **{PLACEHOLDERS[k]: v for k, v in values.items() if k in PLACEHOLDERS}}
         template = self.template(kind, holiday)
-        subject = _ENV.from_string(template.subject).render(context)
-        return " ".join(subject.split()), _ENV.from_string(template.body).render(context)
+        try:
+            subject = _ENV.from_string(template.subject).render(context)
+            body = _ENV.from_string(template.body).render(context)
+        except Exception:  # noqa: BLE001 - it passed its trial render; a customer's values broke it: send the default
+            subject, body = DEFAULTS[self.lang].get((kind, holiday)) or DEFAULTS[self.lang][(kind, None)]
+            subject, body = _ENV.from_string(subject).render(context), _ENV.from_string(body + _SIGN[self.lang]).render(context)
+        return " ".join(subject.split()), body
