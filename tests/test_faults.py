@@ -329,3 +329,33 @@ def test_a_hostile_template_is_a_data_problem_not_a_hang(tmp_path, body, says):
     assert time.perf_counter() - started < 20
     subject, text = templates.render("生日关怀", None, {"姓名": "张三", "称呼": "张三", "日期": "2026-11-28", "门店": "本店"})
     assert "生日快乐" in text and len(text) < 1000  # the default template was used
+
+
+def test_kill_9_during_remind_to_the_outbox_loses_nothing_and_sends_nothing_twice(tmp_path):
+    rng = random.Random(int(os.environ.get("CSXL_KILL_SEED", "20261124")))
+    people = [{"customer_id": f"C{i:03d}", "name": f"客户{i}", "birthday": dt.date(1980 + i % 20, 11, 28), "email": f"c{i}@example.com"}
+              for i in range(150)]
+    path = build_template(tmp_path / "台账.xlsx", rows={"customers": people})
+    command = [sys.executable, "-m", "csxl", "remind", str(path), "--send", "--today", str(TODAY)]
+    kills = 0
+    for _ in range(10):
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.4, 1.2))
+        if child.poll() is None:
+            os.kill(child.pid, signal.SIGKILL)
+            kills += 1
+        child.wait()
+    final = subprocess.run(command, capture_output=True, text=True)
+    assert final.returncode == 0, final.stderr
+    delivered = list((tmp_path / "outbox").glob("*.eml"))
+    from csxl.messages.journal import Journal
+
+    with Journal.beside(path) as journal:
+        counts = journal.counts()
+    leftovers = list((tmp_path / "outbox").glob(".tmp-*"))
+    print(f"\noutbox kill campaign: {kills} kills, {len(delivered)} delivered of 150, journal {counts}, {len(leftovers)} temp files")
+    assert kills >= 1
+    assert len(delivered) == 150 and counts["sent"] == 150 and counts["pending"] == 0 and counts["failed"] == 0
+    assert leftovers == []
+    recipients = [next(line for line in f.read_text().splitlines() if line.startswith("To: ")) for f in delivered]
+    assert len(set(recipients)) == 150  # each customer once
