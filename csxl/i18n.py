@@ -22,7 +22,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "dangling_reference": {"zh": "在「{target}」中找不到此{column}", "en": "no such {column} in '{target}'"},
     "unreadable_sheet": {"zh": "无法读取本表：{reason}", "en": "sheet cannot be read: {reason}"},
     "setting_out_of_range": {"zh": "设置值超出合理范围（{low}–{high}），已使用默认值 {default}", "en": "setting outside its sane range ({low}–{high}); using the default {default}"},
-    "error_cell": {"zh": "单元格是错误值 {value}（公式出错），本格按空处理", "en": "the cell holds the error {value} (a broken formula); treated as empty"},
+    "error_cell": {"zh": "单元格是错误值 {error}（公式出错），本格按空处理", "en": "the cell holds the error {error} (a broken formula); treated as empty"},
+    "uncalculated_formula": {
+        "zh": "公式没有计算结果（文件保存前未经 Excel 计算），本格按空处理：请在 Excel 中打开并保存一次",
+        "en": "formula without a calculated result (the file was saved without Excel calculating it); treated as empty: open and save it in Excel once",
+    },
     "implausible_date": {"zh": "日期不合理（应在 {low} 到 {high} 之间）", "en": "implausible date (expected between {low} and {high})"},
     "bad_setting": {"zh": "设置值无效，已使用默认值 {default}", "en": "invalid setting; using the default {default}"},
     "unknown_setting": {"zh": "未知的设置项，已忽略", "en": "unknown setting; ignored"},

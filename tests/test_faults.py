@@ -359,3 +359,73 @@ def test_kill_9_during_remind_to_the_outbox_loses_nothing_and_sends_nothing_twic
     assert leftovers == []
     recipients = [next(line for line in f.read_text().splitlines() if line.startswith("To: ")) for f in delivered]
     assert len(set(recipients)) == 150  # each customer once
+
+
+# --- cells a reader sees as empty ------------------------------------------
+
+def _cell_of(sheet, header: str, row: int):
+    column = next(c.column for c in sheet[1] if c.value == header)
+    return sheet.cell(row=row, column=column)
+
+
+def test_error_cells_and_uncalculated_formulas_are_problems_naming_them(csxl_cmd, tmp_path):
+    import openpyxl
+
+    path = build_template(tmp_path / "台账.xlsx", rows={
+        "customers": CUSTOMERS,
+        "vehicles": [{"vin": "V1", "customer_id": "C1", "insurance_due": dt.date(2026, 11, 30)}],
+        "services": [{"order_no": "W1", "vin": "V1", "amount": 100, "date_out": dt.date(2026, 11, 20)}],
+        "visits": [{"visit_date": dt.date(2026, 11, 23), "customer_id": "C1", "vin": "V1", "kind": "3DC"}],
+    })
+    book = openpyxl.load_workbook(path)
+    birthday = _cell_of(book["客户档案"], "生日", 3)
+    birthday.value, birthday.data_type = "#N/A", "e"
+    _cell_of(book["车辆档案"], "保险到期", 2).value = "=TODAY()+30"  # openpyxl saves no result for it
+    amount = _cell_of(book["维修记录"], "金额", 2)
+    amount.value, amount.data_type = "#DIV/0!", "e"
+    visit_date = _cell_of(book["回访记录"], "回访日期", 2)
+    visit_date.value, visit_date.data_type = "#REF!", "e"
+    book.save(path)
+
+    check = run(csxl_cmd, "check", path, "--today", TODAY)
+    assert check.returncode == 1 and "Traceback" not in check.stderr
+    assert "客户档案!3 [生日] «#N/A»: 单元格是错误值 #N/A（公式出错），本格按空处理" in check.stdout
+    assert "车辆档案!2 [保险到期] «=TODAY()+30»: 公式没有计算结果（文件保存前未经 Excel 计算），本格按空处理" in check.stdout
+    assert "维修记录!2 [金额] «#DIV/0!»: 单元格是错误值 #DIV/0!（公式出错），本格按空处理" in check.stdout
+    assert "回访记录!2 [回访日期] «#REF!»: 单元格是错误值 #REF!（公式出错），本格按空处理，本行未参与计算" in check.stdout
+    assert "必填项为空" not in check.stdout  # the error is the one problem of that cell
+    assert run(csxl_cmd, "refresh", path, "--today", TODAY).returncode == 0
+
+
+def test_error_cells_written_by_xlsxwriter_in_a_table_not_starting_at_column_a(tmp_path):
+    import xlsxwriter
+
+    from csxl.schema import CUSTOMERS as CUSTOMER_SHEET
+    from csxl.workbook.reader import read_book
+
+    path = tmp_path / "台账.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("客户档案")
+    headers = [c.zh for c in CUSTOMER_SHEET.columns]
+    sheet.write_row(2, 2, headers)  # the table starts at C3
+    sheet.write_row(3, 2, ["C1", "张三"])
+    sheet.write_formula(3, 2 + headers.index("生日"), "=1/0", None, "#DIV/0!")
+    sheet.write_row(4, 2, ["C2", "李四"])
+    sheet.write_formula(4, 2 + headers.index("生日"), "=DATE(1990,1,2)", None, 32875)
+    book.close()
+
+    read = read_book(path)
+    lines = [str(p) for p in read.problems if p.sheet == "客户档案"]
+    assert lines == ["客户档案!4 [生日] «#DIV/0!»: 单元格是错误值 #DIV/0!（公式出错），本格按空处理"]
+    assert read.frames["customers"]["birthday"].iloc[1] == dt.datetime(1990, 1, 2)
+
+
+def test_error_cells_from_an_open_workbook_are_problems(tmp_path):
+    from csxl.workbook.reader import read_values_book
+
+    rows = [["客户编号", "姓名", "生日"], ["C1", "张三", "#N/A"], ["C2", "#NAME?", 32875.0]]
+    book = read_values_book(None, ["客户档案"], lambda name: (rows, 1) if name == "客户档案" else ([], 1))
+    lines = [str(p) for p in book.problems if p.sheet == "客户档案"]
+    assert "客户档案!2 [生日] «#N/A»: 单元格是错误值 #N/A（公式出错），本格按空处理" in lines
+    assert "客户档案!3 [姓名] «#NAME?»: 单元格是错误值 #NAME?（公式出错），本格按空处理，本行未参与计算" in lines
+    assert list(book.frames["customers"]["customer_id"]) == ["C1"]

@@ -50,7 +50,7 @@ class XlwingsBook:
 
     def sheet_rows(self, name: str) -> tuple[list[list], int]:
         used = self.book.sheets[name].used_range
-        rows = used.options(ndim=2).value
+        rows = used.options(ndim=2, err_to_str=True).value  # "#N/A", not None: the reader reports it
         return rows, used.row
 
     def date1904(self) -> bool:

@@ -25,6 +25,7 @@ from ..problems import Problem
 from ..schema import CONFIG_SHEETS, INPUT_SHEETS, ROW, SENT_LOG, SETTINGS, SHEETS, VISITS, Column, ColumnType, Sheet
 from ..settings import Settings, parse_settings
 from .convert import as_strings, to_choices, to_dates, to_numbers, trimmed
+from .hiddencells import ERROR, EXCEL_ERRORS, HiddenCell, first_used_column, hidden_cells
 from .package import Package
 from .validate import validate
 from .writer import find_sheet, find_sheet_name
@@ -77,8 +78,12 @@ class _SheetReader:
         message = t(message_id, self.lang, **params) + suffix
         self.problems.append(Problem(self.name, None if row is None else int(row), column, value, message))
 
-    def read(self, table: pa.Table, header_row: int) -> pd.DataFrame:
-        """Typed rows of a sheet read as text; ``header_row`` is the Excel row number of its header."""
+    def read(self, table: pa.Table, header_row: int, hidden: list[HiddenCell] = ()) -> pd.DataFrame:
+        """Typed rows of a sheet read as text; ``header_row`` is the Excel row number of its header.
+
+        ``hidden`` are the cells read as empty that hold an error or an uncalculated formula, their
+        columns counted from the table's first column.
+        """
         headers = self._match_headers(table.column_names)
         missing = [c for c in self.sheet.columns if c.required and c.key not in headers]
         if missing:
@@ -108,6 +113,7 @@ class _SheetReader:
             frame[column.key] = self._convert(texts[column.key], rows, column, label)
             empty[column.key] = ~np.asarray(pc.is_valid(texts[column.key])) if column.required else None
         frame[ROW] = rows
+        self._report_hidden(hidden, table.column_names, headers, header_row, rows)
         usable = np.ones(len(frame), dtype=bool)
         for column in (c for c in self.sheet.columns if c.required):
             unreported = empty[column.key] & ~self._bad[column.key]
@@ -115,6 +121,18 @@ class _SheetReader:
                 self.problem(row, headers[column.key], None, "missing_required")
             usable &= ~empty[column.key] & ~self._bad[column.key]
         return frame[usable].reset_index(drop=True)
+
+    def _report_hidden(self, hidden, names: list[str], headers: dict[str, str], header_row: int, rows: np.ndarray) -> None:
+        """Each error cell or uncalculated formula in one of csxl's columns is a problem, and unusable."""
+        key_of = {header: key for key, header in headers.items()}
+        required = {c.key for c in self.sheet.columns if c.required}
+        for cell in hidden:
+            if cell.row <= header_row or not 0 <= cell.column < len(names) or names[cell.column] not in key_of:
+                continue
+            key = key_of[names[cell.column]]
+            message = "error_cell" if cell.kind == ERROR else "uncalculated_formula"
+            self.problem(cell.row, names[cell.column], cell.value, message, suffix=t("row_not_used", self.lang) if key in required else "", error=cell.value)
+            self._bad[key] = self._bad[key] | (rows == cell.row)
 
     def _match_headers(self, found: list[str]) -> dict[str, str]:
         by_spelling = {s.casefold(): c.key for c in self.sheet.columns for s in c.spellings()}
@@ -201,14 +219,34 @@ def _loader(package: Package, big: Sheet):
     return lambda name: pending.result() if name == entry.name else _load_raw(reader, name)
 
 
+def _hidden_cells_of(package: Package, part: str) -> list[HiddenCell]:
+    """The sheet's hidden cells, their columns counted from the first column a reader's table has."""
+    found = hidden_cells(package.path, part)
+    if not found:
+        return []
+    first = first_used_column(package.path, part)
+    return [HiddenCell(c.row, c.column - first, c.value, c.kind) for c in found]
+
+
+def _scanner(package: Package):
+    """Scan the sheets csxl reads for hidden cells in a worker thread (zlib inflates without the GIL)."""
+    parts = {e.name: e.part for e in package.sheets}
+    wanted = [n for s in (*CONFIG_SHEETS, *INPUT_SHEETS) if (n := find_sheet_name(list(parts), s))]
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csxl-scan")
+    pending = {name: pool.submit(_hidden_cells_of, package, parts[name]) for name in wanted}
+    pool.shutdown(wait=False)
+    return lambda name: pending[name].result() if name in pending else []
+
+
 def read_book(path: Path, progress=None) -> Book:
     """Read every sheet csxl knows from the file; ``progress`` is called with each sheet's name as it is read."""
     package = Package(path)
     load = _loader(package, VISITS)
+    hidden = _scanner(package)
     parts = {e.name: e.part for e in package.sheets}
 
-    def table_of(name: str) -> tuple[pa.Table, int]:
-        return load(name), package.first_value_row(parts[name])
+    def table_of(name: str) -> tuple[pa.Table, int, list[HiddenCell]]:
+        return load(name), package.first_value_row(parts[name]), hidden(name)
 
     return _read(package.path, package, [e.name for e in package.sheets], table_of, package.date1904, progress)
 
@@ -220,7 +258,7 @@ def read_values_book(path: Path | None, names: list[str], rows_of, date1904: boo
     Excel row number of the first of them.
     """
 
-    def table_of(name: str) -> tuple[pa.Table, int]:
+    def table_of(name: str) -> tuple[pa.Table, int, list[HiddenCell]]:
         rows, first_row = rows_of(name)
         return values_table(rows, first_row)
 
@@ -229,7 +267,7 @@ def read_values_book(path: Path | None, names: list[str], rows_of, date1904: boo
 
 def _cell_text(value) -> str | None:
     """A cell as text, the way fastexcel gives it: dates as 2026-01-04 00:00:00, whole numbers without .0."""
-    if value is None or value == "":
+    if value is None or value == "" or value in EXCEL_ERRORS:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -242,11 +280,12 @@ def _cell_text(value) -> str | None:
     return str(value)
 
 
-def values_table(rows: list[list], first_row: int = 1) -> tuple[pa.Table, int]:
-    """(a table of text cells with the first non-empty row as its header, that header's Excel row number)."""
+def values_table(rows: list[list], first_row: int = 1) -> tuple[pa.Table, int, list[HiddenCell]]:
+    """(a table of text cells with the first non-empty row as its header, that header's Excel row number,
+    the error cells: Excel gives them as their text, ``#N/A``)."""
     start = next((i for i, row in enumerate(rows) if any(_cell_text(v) is not None for v in row)), None)
     if start is None:
-        return pa.table({}), first_row
+        return pa.table({}), first_row, []
     width = max(len(row) for row in rows[start:])
     header = list(rows[start]) + [None] * (width - len(rows[start]))
     names, seen = [], set()
@@ -258,7 +297,11 @@ def values_table(rows: list[list], first_row: int = 1) -> tuple[pa.Table, int]:
         names.append(name)
     body = [list(row) + [None] * (width - len(row)) for row in rows[start + 1:]]
     columns = {name: pa.array([_cell_text(row[i]) for row in body], pa.string()) for i, name in enumerate(names)}
-    return pa.table(columns), first_row + start
+    errors = [
+        HiddenCell(first_row + start + 1 + r, c, value, ERROR)
+        for r, row in enumerate(body) for c, value in enumerate(row) if isinstance(value, str) and value in EXCEL_ERRORS
+    ]
+    return pa.table(columns), first_row + start, errors
 
 
 def _read(path: Path | None, package: Package | None, names: list[str], table_of, date1904: bool, progress) -> Book:
@@ -288,12 +331,12 @@ def _read(path: Path | None, package: Package | None, names: list[str], table_of
         sheet_names[sheet.key] = name
         sheet_reader = _SheetReader(sheet, name, lang, date1904)
         try:
-            raw, header_row = table_of(name)
+            raw, header_row, hidden = table_of(name)
         except (fastexcel.FastExcelError, ValueError) as exc:  # a damaged sheet: report it, read the others
             problems.append(Problem(name, None, None, None, t("unreadable_sheet", lang, reason=exc)))
             frames[sheet.key] = _empty(sheet)
             continue
-        frames[sheet.key] = sheet_reader.read(raw, header_row)
+        frames[sheet.key] = sheet_reader.read(raw, header_row, hidden)
         problems.extend(sheet_reader.problems)
         if sheet_reader.unusable:
             unusable.add(sheet.key)
