@@ -429,3 +429,61 @@ def test_error_cells_from_an_open_workbook_are_problems(tmp_path):
     assert "客户档案!2 [生日] «#N/A»: 单元格是错误值 #N/A（公式出错），本格按空处理" in lines
     assert "客户档案!3 [姓名] «#NAME?»: 单元格是错误值 #NAME?（公式出错），本格按空处理，本行未参与计算" in lines
     assert list(book.frames["customers"]["customer_id"]) == ["C1"]
+
+
+def _set_setting(path, key: str, value) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["设置"]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == key)
+    row[1].value = value
+    book.save(path)
+
+
+def test_kill_9_of_the_scheduler_loses_nothing_and_sends_nothing_twice(tmp_path):
+    """`csxl run` catches up at start (send time 00:00 has always passed): kill it mid-batch, again and again."""
+    from csxl import clock
+    from csxl.messages.journal import Journal
+
+    rng = random.Random(int(os.environ.get("CSXL_KILL_SEED", "20261124")))
+    soon = clock.today() + dt.timedelta(days=3)
+    people = [{"customer_id": f"C{i:03d}", "name": f"客户{i}", "birthday": dt.date(1980 + i % 20, soon.month, min(soon.day, 28)),
+               "email": f"c{i}@example.com"} for i in range(120)]
+    path = build_template(tmp_path / "台账.xlsx", rows={"customers": people})
+    _set_setting(path, "发送时间", "00:00")
+    outbox = tmp_path / "outbox"
+    command = [sys.executable, "-m", "csxl", "run", str(path), "--poll", "1"]
+    kills, landed = 0, []
+    while len(landed) < 12 and (not landed or landed[-1] < len(people)):
+        before = landed[-1] if landed else 0
+        wanted = before + rng.randint(3, 25)  # kill while the batch is under way, a few messages in
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while len(list(outbox.glob("*.eml"))) < wanted and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        kills += 1
+        landed.append(len(list(outbox.glob("*.eml"))))
+    final = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with Journal.beside(path) as journal:
+            if journal.last_completed_day() == clock.today():
+                break
+        time.sleep(0.5)
+    final.send_signal(signal.SIGTERM)
+    _, stderr = final.communicate(timeout=30)
+    delivered = list(outbox.glob("*.eml"))
+    with Journal.beside(path) as journal:
+        counts = journal.counts()
+    leftovers = list(outbox.glob(".tmp-*"))
+    print(f"\nscheduler kill campaign: {kills} kills, delivered after each {landed}, {len(delivered)} delivered of 120, "
+          f"journal {counts}, {len(leftovers)} temp files")
+    assert "Traceback" not in stderr
+    assert len(delivered) == 120 and counts["sent"] == 120 and counts["pending"] == 0 and counts["failed"] == 0
+    assert leftovers == []
+    recipients = [next(line for line in f.read_text().splitlines() if line.startswith("To: ")) for f in delivered]
+    assert len(set(recipients)) == 120  # each customer once
+    assert sum(0 < n < 120 for n in landed) >= 3  # kills landed mid-batch
