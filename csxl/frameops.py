@@ -35,3 +35,17 @@ def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
     found = positions >= 0
     taken = table.take(np.where(found, positions, 0)).set_axis(keys.index)
     return taken.where(found)
+
+
+def with_a_chunk(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with each empty Arrow text column holding one (empty) chunk.
+
+    An empty frame filtered from Arrow data holds no chunks at all, and pandas
+    cannot join two such columns ("cannot construct ChunkedArray from empty
+    vector"): a workbook with no rows on two sheets made every report crash.
+    """
+    for name in frame.columns:
+        array = frame[name].array
+        if isinstance(array, pd.arrays.ArrowStringArray) and array._pa_array.num_chunks == 0:
+            frame[name] = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([pa.array([], array._pa_array.type)])), index=frame.index)
+    return frame

@@ -23,6 +23,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "unreadable_sheet": {"zh": "无法读取本表：{reason}", "en": "sheet cannot be read: {reason}"},
     "setting_out_of_range": {"zh": "设置值超出合理范围（{low}–{high}），已使用默认值 {default}", "en": "setting outside its sane range ({low}–{high}); using the default {default}"},
     "error_cell": {"zh": "单元格是错误值 {error}（公式出错），本格按空处理", "en": "the cell holds the error {error} (a broken formula); treated as empty"},
+    "duplicate_column": {"zh": "表头「{name}」出现了不止一次：只读取第一列，其余同名列的内容未被使用", "en": "header '{name}' appears more than once: only the first such column is read"},
     "uncalculated_formula": {
         "zh": "公式没有计算结果（文件保存前未经 Excel 计算），本格按空处理：请在 Excel 中打开并保存一次",
         "en": "formula without a calculated result (the file was saved without Excel calculating it); treated as empty: open and save it in Excel once",

@@ -48,3 +48,20 @@ def smtp_server():
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+# The fault campaign's figures (kills, corrupt files, duplicates, cases run) are printed at the end of every run.
+_CAMPAIGN: list[str] = []
+
+
+@pytest.fixture
+def campaign():
+    """Call with a line of figures; it is printed in the run's summary, under "fault campaign"."""
+    return _CAMPAIGN.append
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _CAMPAIGN:
+        terminalreporter.write_sep("-", "fault campaign")
+        for line in _CAMPAIGN:
+            terminalreporter.write_line(line)

@@ -133,7 +133,7 @@ def big_book(tmp_path_factory):
     return path
 
 
-def test_kill_9_during_refresh_never_corrupts_and_the_next_run_cleans_up(big_book, tmp_path):
+def test_kill_9_during_refresh_never_corrupts_and_the_next_run_cleans_up(big_book, tmp_path, campaign):
     seed = int(os.environ.get("CSXL_KILL_SEED", "20261124"))
     rng = random.Random(seed)
     path = tmp_path / "台账.xlsx"
@@ -147,7 +147,6 @@ def test_kill_9_during_refresh_never_corrupts_and_the_next_run_cleans_up(big_boo
     duration = time.perf_counter() - started
     states = {_generated_state(path)}
     kills = corrupt = attempt = 0
-    print(f"\nkill campaign: seed {seed}, one refresh takes {duration:.1f} s")
     while kills < 30 and attempt < 60:
         attempt += 1
         day = TODAY + dt.timedelta(days=attempt % 3)
@@ -169,7 +168,8 @@ def test_kill_9_during_refresh_never_corrupts_and_the_next_run_cleans_up(big_boo
     finish = subprocess.run([sys.executable, "-m", "csxl", "refresh", str(path), "--today", str(TODAY)], capture_output=True, text=True)
     assert finish.returncode == 0, finish.stderr
     leftovers = list(tmp_path.glob(".~csxl-*"))
-    print(f"kill campaign: {attempt} runs, {kills} kills, {corrupt} corrupt, {len(leftovers)} temp files left after the next run")
+    campaign(f"refresh kill -9 (seed {seed}, one refresh {duration:.1f} s): {attempt} runs, {kills} kills, {corrupt} corrupt, "
+             f"{len(leftovers)} temp files left after the next run")
     assert kills >= 30 and corrupt == 0 and leftovers == []
     assert len(states) <= 4  # each state a whole refresh of one of the three days (or the first)
 
@@ -331,7 +331,7 @@ def test_a_hostile_template_is_a_data_problem_not_a_hang(tmp_path, body, says):
     assert "生日快乐" in text and len(text) < 1000  # the default template was used
 
 
-def test_kill_9_during_remind_to_the_outbox_loses_nothing_and_sends_nothing_twice(tmp_path):
+def test_kill_9_during_remind_to_the_outbox_loses_nothing_and_sends_nothing_twice(tmp_path, campaign):
     rng = random.Random(int(os.environ.get("CSXL_KILL_SEED", "20261124")))
     people = [{"customer_id": f"C{i:03d}", "name": f"客户{i}", "birthday": dt.date(1980 + i % 20, 11, 28), "email": f"c{i}@example.com"}
               for i in range(150)]
@@ -353,11 +353,12 @@ def test_kill_9_during_remind_to_the_outbox_loses_nothing_and_sends_nothing_twic
     with Journal.beside(path) as journal:
         counts = journal.counts()
     leftovers = list((tmp_path / "outbox").glob(".tmp-*"))
-    print(f"\noutbox kill campaign: {kills} kills, {len(delivered)} delivered of 150, journal {counts}, {len(leftovers)} temp files")
+    recipients = [next(line for line in f.read_text().splitlines() if line.startswith("To: ")) for f in delivered]
+    campaign(f"remind --send to the outbox, kill -9: {kills} kills, {len(delivered)} delivered of 150, "
+             f"{len(delivered) - len(set(recipients))} duplicates, journal {counts}, {len(leftovers)} temp files")
     assert kills >= 1
     assert len(delivered) == 150 and counts["sent"] == 150 and counts["pending"] == 0 and counts["failed"] == 0
     assert leftovers == []
-    recipients = [next(line for line in f.read_text().splitlines() if line.startswith("To: ")) for f in delivered]
     assert len(set(recipients)) == 150  # each customer once
 
 
@@ -441,7 +442,7 @@ def _set_setting(path, key: str, value) -> None:
     book.save(path)
 
 
-def test_kill_9_of_the_scheduler_loses_nothing_and_sends_nothing_twice(tmp_path):
+def test_kill_9_of_the_scheduler_loses_nothing_and_sends_nothing_twice(tmp_path, campaign):
     """`csxl run` catches up at start (send time 00:00 has always passed): kill it mid-batch, again and again."""
     from csxl import clock
     from csxl.messages.journal import Journal
@@ -479,11 +480,25 @@ def test_kill_9_of_the_scheduler_loses_nothing_and_sends_nothing_twice(tmp_path)
     with Journal.beside(path) as journal:
         counts = journal.counts()
     leftovers = list(outbox.glob(".tmp-*"))
-    print(f"\nscheduler kill campaign: {kills} kills, delivered after each {landed}, {len(delivered)} delivered of 120, "
-          f"journal {counts}, {len(leftovers)} temp files")
+    recipients = [next(line for line in f.read_text().splitlines() if line.startswith("To: ")) for f in delivered]
+    campaign(f"scheduler (csxl run), kill -9 mid-batch: {kills} kills, delivered after each {landed}, {len(delivered)} delivered of 120, "
+             f"{len(delivered) - len(set(recipients))} duplicates, journal {counts}, {len(leftovers)} temp files")
     assert "Traceback" not in stderr
     assert len(delivered) == 120 and counts["sent"] == 120 and counts["pending"] == 0 and counts["failed"] == 0
     assert leftovers == []
-    recipients = [next(line for line in f.read_text().splitlines() if line.startswith("To: ")) for f in delivered]
     assert len(set(recipients)) == 120  # each customer once
     assert sum(0 < n < 120 for n in landed) >= 3  # kills landed mid-batch
+
+
+def test_a_workbook_whose_only_input_sheet_has_no_rows_refreshes(csxl_cmd, tmp_path):
+    """Found by the hostile-cell property: every report crashed joining two empty text columns."""
+    import openpyxl
+
+    from csxl.schema import CUSTOMERS as CUSTOMER_SHEET
+
+    book = openpyxl.Workbook()
+    book.active.title = "客户档案"
+    book.active.append([c.zh for c in CUSTOMER_SHEET.columns])
+    book.save(tmp_path / "台账.xlsx")
+    done = run(csxl_cmd, "refresh", tmp_path / "台账.xlsx", "--today", TODAY)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr

@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..frameops import with_a_chunk
 from ..i18n import t
 from ..problems import Problem
 from ..schema import CONFIG_SHEETS, INPUT_SHEETS, ROW, SENT_LOG, SETTINGS, SHEETS, VISITS, Column, ColumnType, Sheet
@@ -85,6 +86,7 @@ class _SheetReader:
         columns counted from the table's first column.
         """
         headers = self._match_headers(table.column_names)
+        self._report_duplicate_headers(table.column_names, headers, header_row)
         missing = [c for c in self.sheet.columns if c.required and c.key not in headers]
         if missing:
             strangers = [h for h in table.column_names if h not in headers.values() and not str(h).startswith("__UNNAMED__")]
@@ -120,7 +122,7 @@ class _SheetReader:
             for row in rows[unreported]:
                 self.problem(row, headers[column.key], None, "missing_required")
             usable &= ~empty[column.key] & ~self._bad[column.key]
-        return frame[usable].reset_index(drop=True)
+        return with_a_chunk(frame[usable].reset_index(drop=True))
 
     def _report_hidden(self, hidden, names: list[str], headers: dict[str, str], header_row: int, rows: np.ndarray) -> None:
         """Each error cell or uncalculated formula in one of csxl's columns is a problem, and unusable."""
@@ -133,6 +135,14 @@ class _SheetReader:
             message = "error_cell" if cell.kind == ERROR else "uncalculated_formula"
             self.problem(cell.row, names[cell.column], cell.value, message, suffix=t("row_not_used", self.lang) if key in required else "", error=cell.value)
             self._bad[key] = self._bad[key] | (rows == cell.row)
+
+    def _report_duplicate_headers(self, names: list[str], headers: dict[str, str], header_row: int) -> None:
+        """A second column under one of csxl's headers is never read: say so once, on the header row."""
+        matched = set(headers.values())
+        for name in names:
+            base, _, number = str(name).rpartition("_")
+            if number.isdigit() and base in matched:  # readers name a repeated header 生日_1, 生日_2
+                self.problem(header_row, base, base, "duplicate_column", name=base)
 
     def _match_headers(self, found: list[str]) -> dict[str, str]:
         by_spelling = {s.casefold(): c.key for c in self.sheet.columns for s in c.spellings()}
@@ -290,9 +300,11 @@ def values_table(rows: list[list], first_row: int = 1) -> tuple[pa.Table, int, l
     header = list(rows[start]) + [None] * (width - len(rows[start]))
     names, seen = [], set()
     for index, value in enumerate(header):
-        name = _cell_text(value) or f"__UNNAMED__{index}"
-        while name in seen:
-            name += "_"
+        name = base = _cell_text(value) or f"__UNNAMED__{index}"
+        repeat = 0
+        while name in seen:  # as fastexcel names a repeated header: 生日, 生日_1, 生日_2
+            repeat += 1
+            name = f"{base}_{repeat}"
         seen.add(name)
         names.append(name)
     body = [list(row) + [None] * (width - len(row)) for row in rows[start + 1:]]
