@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 
 import pandas as pd
 
+from .privacy import mask
 from .problems import Problem
 from .schema import (
     COMPLAINTS, CUSTOMERS, DUE, DUE_KINDS, MONTHLY_REPORT, SCORE_COLUMNS, SERVICES, VEHICLES, VISITS, ColumnType, choice_label,
@@ -17,11 +19,12 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
-    return str(value)
+    return mask(str(value))
 
 
 def problem_lines(problems: list[Problem]) -> list[str]:
-    return [str(p) for p in problems]
+    """Each problem as a line, its value masked if it holds a phone number or an address (the message is ours)."""
+    return [str(replace(p, value=mask(p.value)) if isinstance(p.value, str) else p) for p in problems]
 
 
 def due_summary(due: pd.DataFrame, lang: str) -> list[str]:
@@ -190,7 +193,7 @@ def remind_lines(result, lang: str, where, limit: int = 15) -> list[str]:
         else:
             lines.append(f"{span}: {len(sends)} to send, {sum(skips.values())} skipped ({skip_text or 'none'}) — dry run; add --send to send")
         for d in sends[:limit]:
-            lines.append(f"  {d.kind}  {d.occasion}  {d.customer_id}  {d.to}  「{d.subject}」")
+            lines.append(f"  {d.kind}  {d.occasion}  {d.customer_id}  {mask(d.to or '')}  「{d.subject}」")
         if len(sends) > limit:
             lines.append(f"  … 另有 {len(sends) - limit} 封" if lang == "zh" else f"  … and {len(sends) - limit} more")
     else:

@@ -36,6 +36,10 @@ class IsAFolder(CsxlError):
     """A folder was given where a workbook file belongs."""
 
 
+class WorkbookReadOnly(CsxlError):
+    """The workbook file is marked read-only: csxl leaves it as it is, as Excel would."""
+
+
 class BadFileName(CsxlError):
     """A new workbook must be named .xlsx (csxl writes that format)."""
 

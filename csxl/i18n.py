@@ -82,6 +82,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "the send journal was damaged and moved to {path}; nothing was sent, so that no message goes twice. The next run rebuilds it from the sent log tab",
     },
     "NothingSent": {"zh": "一封也没有发出（已记为失败，下次运行会重试）：{path}", "en": "nothing could be sent (recorded as failed; the next run retries): {path}"},
+    "WorkbookReadOnly": {"zh": "工作簿设为只读，csxl 不会改动它：{path}（请在文件属性中取消“只读”后再试）",
+                         "en": "the workbook is marked read-only; csxl leaves it as it is: {path} (clear read-only in its properties and retry)"},
     "WriteFailed": {"zh": "无法写入工作簿（{reason}），原文件没有改动：{path}", "en": "the workbook could not be written ({reason}); the file is untouched: {path}"},
     "file_bomb": {"zh": "（其中一部分解压后超过 4 GB，已拒绝读取）", "en": " (a part of it inflates past 4 GB; refused)"},
     "BadMonth": {"zh": "月份应为 YYYY-MM，且不晚于今天所在的月份：{path}", "en": "the month must be YYYY-MM and not after this month: {path}"},

@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import logging
-import re
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_PHONE = re.compile(
-    r"(?<![A-Za-z\d-])(?:"  # not inside a VIN, an id or a date
-    r"(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}"  # mobile, also written 138 0013 8000
-    r"|0\d{2,3}-\d{7,8}"  # landline with area code
-    r"|\d{7,}"  # any other long run of digits
-    r")(?![A-Za-z\d-])"
-)
-
-
-def redact(text: str) -> str:
-    """Mask e-mail addresses and phone numbers (dates, times and ids are shaped otherwise)."""
-    return _PHONE.sub("[phone]", _EMAIL.sub("[email]", text))
+from .privacy import redact
 
 
 class RedactingFormatter(logging.Formatter):

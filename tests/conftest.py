@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -65,3 +66,22 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("-", "fault campaign")
         for line in _CAMPAIGN:
             terminalreporter.write_line(line)
+
+
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PASSWORDS = ("Pw0rd", "授权码abc")  # the passwords the tests hand to csxl
+
+
+@pytest.fixture(scope="session", autouse=True)
+def privacy_sweep(tmp_path_factory):
+    """After the whole suite: no csxl.log any test left holds a phone number, an address or a password."""
+    yield
+    logs = list(tmp_path_factory.getbasetemp().rglob("csxl.log*"))
+    leaks = []
+    for log in logs:
+        for number, line in enumerate(log.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if _MOBILE.search(line) or _ADDRESS.search(line) or any(p in line for p in _PASSWORDS):
+                leaks.append(f"{log}:{number}: {line}")
+    _CAMPAIGN.append(f"privacy sweep: {len(logs)} csxl.log files left by the suite, {len(leaks)} lines with a phone, an address or a password")
+    assert leaks == [], "\n".join(leaks[:20])

@@ -42,10 +42,11 @@ class Recorder:
 
 
 class SmtpServer:
-    def __init__(self):
+    def __init__(self, **controller_options):
+        """``controller_options`` go to aiosmtpd's Controller (an authenticator, for one)."""
         self.port = free_port()
         self.recorder = Recorder()
-        self._controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port, **controller_options)
 
     def start(self):
         self._controller.start()

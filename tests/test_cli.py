@@ -160,7 +160,7 @@ def test_search_by_name_phone_plate_vin_or_id(csxl_cmd, tmp_path, text):
     path = build_template(tmp_path / "b.xlsx", rows=ROWS)
     result = run(csxl_cmd, "search", path, text)
     assert result.returncode == 0
-    assert result.stdout.splitlines() == ["C001  张三  13800138000", "    粤B12345  LSVAB123456789012  朗逸"]
+    assert result.stdout.splitlines() == ["C001  张三  138****8000", "    粤B12345  LSVAB123456789012  朗逸"]
 
 
 def test_search_without_match(csxl_cmd, tmp_path):
@@ -189,7 +189,7 @@ def test_search_card_shows_the_whole_file(csxl_cmd, tmp_path):
     result = run(csxl_cmd, "search", path, "粤B12345", "--card")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "C001  张三  13800138000",
+        "C001  张三  138****8000",
         "  农历生日 否  拒收提醒 否",
         "车辆（1）",
         "  车牌号 粤B12345  车架号 LSVAB123456789012  车型 朗逸",
@@ -206,15 +206,15 @@ def test_search_card_shows_the_whole_file(csxl_cmd, tmp_path):
 def test_search_card_asks_which_customer_when_several_match(csxl_cmd, tmp_path):
     path = build_template(tmp_path / "b.xlsx", rows=ROWS)
     result = run(csxl_cmd, "search", path, "13", "--card")
-    assert result.stdout.splitlines() == ["找到 2 位客户，请用客户编号、手机或车牌指定一位：", "  C001  张三  13800138000", "  C002  李四  13900139000"]
+    assert result.stdout.splitlines() == ["找到 2 位客户，请用客户编号、手机或车牌指定一位：", "  C001  张三  138****8000", "  C002  李四  139****9000"]
 
 
 def test_search_by_date(csxl_cmd, tmp_path):
     path = build_template(tmp_path / "b.xlsx", rows=CARD_ROWS)
     repairs = run(csxl_cmd, "search", path, "--from", "2026-11-01", "--to", "2026-11-30", "--by", "repair")
-    assert repairs.stdout.splitlines() == ["2026-11-20  C001  张三  13800138000  粤B12345  LSVAB123456789012  W1 保养"]
+    assert repairs.stdout.splitlines() == ["2026-11-20  C001  张三  138****8000  粤B12345  LSVAB123456789012  W1 保养"]
     calls = run(csxl_cmd, "search", path, "--from", "2026-11-23", "--by", "visit")
-    assert calls.stdout.splitlines() == ["2026-11-23  C001  张三  13800138000  粤B12345  LSVAB123456789012  3DC 成功"]
+    assert calls.stdout.splitlines() == ["2026-11-23  C001  张三  138****8000  粤B12345  LSVAB123456789012  3DC 成功"]
     assert run(csxl_cmd, "search", path, "--from", "2026-12-01", "--to", "2026-12-31").stdout.strip() == "未找到"
 
 

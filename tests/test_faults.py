@@ -11,6 +11,7 @@ import zipfile
 
 import fastexcel
 import pytest
+from book_edits import set_setting
 from ziptools import stored_bytes
 
 from csxl import jobs
@@ -239,6 +240,64 @@ def test_a_read_only_folder_is_one_line(csxl_cmd, tmp_path):
     assert result.returncode == 3 and result.stderr.strip().startswith("Error: 无法写入工作簿（Permission denied），原文件没有改动")
 
 
+@pytest.fixture
+def small_tmpfs(tmp_path):
+    """A real file system of its own (a tmpfs of 400 KB), where the test may mount one (as root)."""
+    point = tmp_path / "mnt"
+    point.mkdir()
+    mounted = os.geteuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(point)],
+                                                   capture_output=True).returncode == 0
+    if not mounted:
+        pytest.skip("cannot mount a tmpfs here (needs root and mount rights); the injected ENOSPC test stands in")
+    yield point
+    subprocess.run(["umount", str(point)], check=True)
+
+
+def _demo_workbook_of(tmp_path, kilobytes_at_least: int):
+    path = build_template(tmp_path / "source.xlsx", rows=demo_rows(TODAY, 300))
+    assert path.stat().st_size > kilobytes_at_least * 1024
+    return path
+
+
+def test_a_really_full_disk_leaves_the_workbook_untouched_and_no_temp_file(csxl_cmd, tmp_path, small_tmpfs):
+    source = _demo_workbook_of(tmp_path, 150)  # the workbook fits in 400 KB, the new one beside it does not
+    path = small_tmpfs / "台账.xlsx"
+    path.write_bytes(source.read_bytes())
+    result = run(csxl_cmd, "refresh", path, "--today", TODAY)
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [f"Error: 无法写入工作簿（{os.strerror(28)}），原文件没有改动：{path}"]
+    assert path.read_bytes() == source.read_bytes()
+    assert sorted(p.name for p in small_tmpfs.iterdir() if not p.name.endswith(".csxl-lock")) == ["台账.xlsx"]
+
+
+def test_a_read_only_file_system_is_one_line_and_check_still_works(csxl_cmd, tmp_path, small_tmpfs):
+    """Found by this test: the lock beside the workbook could not be made, and that was a traceback."""
+    source = _demo_workbook_of(tmp_path, 0)
+    path = small_tmpfs / "台账.xlsx"
+    path.write_bytes(source.read_bytes())
+    subprocess.run(["mount", "-o", "remount,ro", str(small_tmpfs)], check=True)
+    for command in (["refresh"], ["remind", "--send"]):
+        result = run(csxl_cmd, *command, path, "--today", TODAY)
+        assert result.returncode == 3 and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.strip().splitlines()[-1] == f"Error: 无法写入工作簿（{os.strerror(30)}），原文件没有改动：{path}"
+    assert run(csxl_cmd, "check", path, "--today", TODAY).returncode == 1  # reading needs no writing
+    assert path.read_bytes() == source.read_bytes()
+
+
+def test_a_read_only_workbook_is_left_as_it_is_and_messages_still_go(csxl_cmd, tmp_path):
+    """Found by this campaign: on Linux the refresh replaced a read-only workbook (rename ignores the file's mode)."""
+    path = build_template(tmp_path / "台账.xlsx", rows={"customers": CUSTOMERS})
+    before = path.read_bytes()
+    os.chmod(path, 0o444)
+    result = run(csxl_cmd, "refresh", path, "--today", TODAY)
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"Error: 工作簿设为只读，csxl 不会改动它：{path}（请在文件属性中取消“只读”后再试）"
+    assert path.read_bytes() == before and not path.with_name("台账.xlsx.bak").exists()
+    assert path.stat().st_mode & 0o777 == 0o444
+    send = run(csxl_cmd, "remind", path, "--send", "--today", TODAY)  # the journal is a file of its own
+    assert send.returncode == 0 and len(list((tmp_path / "outbox").glob("*.eml"))) == 2
+
+
 def test_a_path_with_spaces_and_chinese_works(csxl_cmd, tmp_path):
     folder = tmp_path / "客服 部" / "2026 年"
     folder.mkdir(parents=True)
@@ -432,16 +491,6 @@ def test_error_cells_from_an_open_workbook_are_problems(tmp_path):
     assert list(book.frames["customers"]["customer_id"]) == ["C1"]
 
 
-def _set_setting(path, key: str, value) -> None:
-    import openpyxl
-
-    book = openpyxl.load_workbook(path)
-    sheet = book["设置"]
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == key)
-    row[1].value = value
-    book.save(path)
-
-
 def test_kill_9_of_the_scheduler_loses_nothing_and_sends_nothing_twice(tmp_path, campaign):
     """`csxl run` catches up at start (send time 00:00 has always passed): kill it mid-batch, again and again."""
     from csxl import clock
@@ -452,7 +501,7 @@ def test_kill_9_of_the_scheduler_loses_nothing_and_sends_nothing_twice(tmp_path,
     people = [{"customer_id": f"C{i:03d}", "name": f"客户{i}", "birthday": dt.date(1980 + i % 20, soon.month, min(soon.day, 28)),
                "email": f"c{i}@example.com"} for i in range(120)]
     path = build_template(tmp_path / "台账.xlsx", rows={"customers": people})
-    _set_setting(path, "发送时间", "00:00")
+    set_setting(path, "发送时间", "00:00")
     outbox = tmp_path / "outbox"
     command = [sys.executable, "-m", "csxl", "run", str(path), "--poll", "1"]
     kills, landed = 0, []
@@ -502,3 +551,22 @@ def test_a_workbook_whose_only_input_sheet_has_no_rows_refreshes(csxl_cmd, tmp_p
     book.save(tmp_path / "台账.xlsx")
     done = run(csxl_cmd, "refresh", tmp_path / "台账.xlsx", "--today", TODAY)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_password_smtp_cannot_carry_is_one_line_naming_the_fix(csxl_cmd, tmp_path):
+    """Found by the privacy sweep: a Chinese character in the 授权码 was a UnicodeEncodeError traceback from smtplib."""
+    from aiosmtpd.smtp import AuthResult
+    from smtp_server import SmtpServer
+
+    server = SmtpServer(authenticator=lambda *args: AuthResult(success=True), auth_require_tls=False).start()
+    try:
+        path = build_template(tmp_path / "台账.xlsx", rows={"customers": CUSTOMERS})
+        cfg = tmp_path / "csxl.toml"
+        cfg.write_text(server.config_toml().replace("login = false", "login = true"), encoding="utf-8")
+        result = subprocess.run([*csxl_cmd, "remind", str(path), "--send", "--today", str(TODAY), "--config", str(cfg)], capture_output=True,
+                                text=True, env={"PATH": "/usr/bin:/bin", "CSXL_LANG": "zh", "CSXL_SMTP_PASSWORD": "授权码abcd"})
+    finally:
+        server.stop()
+    assert result.returncode == 3 and "Traceback" not in result.stderr, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert "only ASCII" not in last and "other than ASCII letters" in last and "abcd" not in last

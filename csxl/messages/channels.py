@@ -128,6 +128,9 @@ class SmtpChannel:
             self._client.login()
         except smtplib.SMTPAuthenticationError as exc:
             raise PermanentSendError(f"login refused: {exc.smtp_code}") from exc
+        except UnicodeEncodeError as exc:  # smtplib sends the login in ASCII only; the password is never repeated
+            raise PermanentSendError("the password or 授权码 has characters other than ASCII letters, digits and symbols, "
+                                     "which an SMTP login cannot carry: set exactly the 授权码 the mailbox gave") from exc
         except smtplib.SMTPNotSupportedError as exc:
             raise PermanentSendError(f"the server offers no login (AUTH): {exc}") from exc
         except ssl.SSLError as exc:

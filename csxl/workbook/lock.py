@@ -9,7 +9,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import WorkbookBusy
+from ..errors import WorkbookBusy, WriteFailed
 
 
 def lock_path(workbook: Path) -> Path:
@@ -29,6 +29,8 @@ def workbook_lock(workbook: Path | None, wait_seconds: float = 0):
         lock.acquire()
     except Timeout:
         raise WorkbookBusy(workbook) from None
+    except OSError as exc:  # a read-only folder or file system: nothing could be written beside the workbook either
+        raise WriteFailed(workbook, exc.strerror or str(exc)) from exc
     try:
         yield
     finally:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import IsAFolder, NotAWorkbook, WorkbookChanged, WorkbookNotFound, WorkbookOpenInExcel, WriteFailed
+from ..errors import IsAFolder, NotAWorkbook, WorkbookChanged, WorkbookNotFound, WorkbookOpenInExcel, WorkbookReadOnly, WriteFailed
 from ..files import workbook_temp_prefix
 from .zipcopy import check_members, rewrite_archive
 
@@ -221,6 +221,8 @@ def write_parts(
     ensure_not_open(path)
     if Fingerprint.of(path) != expected:
         raise WorkbookChanged(path)
+    if not path.stat().st_mode & stat.S_IWUSR:  # replacing it would succeed on Linux, and undo the clerk's choice
+        raise WorkbookReadOnly(path)
     try:
         return _write_beside(path, replacements, removals, expected, keep_backup)
     except OSError as exc:  # a full disk, a read-only folder or file: the workbook is as it was
