@@ -570,3 +570,24 @@ def test_a_password_smtp_cannot_carry_is_one_line_naming_the_fix(csxl_cmd, tmp_p
     assert result.returncode == 3 and "Traceback" not in result.stderr, result.stderr
     last = result.stderr.strip().splitlines()[-1]
     assert "only ASCII" not in last and "other than ASCII letters" in last and "abcd" not in last
+
+
+def test_a_40000_character_cell_never_makes_a_generated_cell_excel_calls_damaged(tmp_path):
+    import openpyxl
+
+    huge = "长" * 20_000 + "😀" * 20_000  # 60,000 UTF-16 units; openpyxl writes it whole (xlsxwriter would cut it)
+    path = build_template(tmp_path / "台账.xlsx", rows={
+        "customers": [{"customer_id": "C1", "name": "张三", "birthday": dt.date(1990, 11, 28), "email": "c1@example.com"},
+                      {"customer_id": "C2", "name": "李四"}],
+    })
+    book = openpyxl.load_workbook(path)
+    _cell_of(book["客户档案"], "姓名", 2).value = huge
+    _cell_of(book["客户档案"], "生日", 3).value = huge
+    book.save(path)
+    jobs.refresh(path, TODAY)
+    book = openpyxl.load_workbook(path, read_only=True)
+    longest = {name: max((len(str(v).encode("utf-16-le")) // 2 for row in book[name].iter_rows(values_only=True) for v in row if v), default=0)
+               for name in ("今日待办", "数据问题", "客户价值")}
+    assert all(16_000 < n <= 32_767 for n in longest.values()), longest
+    problem = next(row for row in book["数据问题"].iter_rows(values_only=True) if row[2] == "生日")
+    assert problem[3] == "长" * 16_382 + "…"
