@@ -122,6 +122,10 @@ def test_implausible_dates_are_problems(tmp_path):
 
 def _generated_state(path) -> tuple:
     """What a reader sees of the generated tabs: old and new states must each be whole."""
+    import openpyxl
+
+    todo = openpyxl.load_workbook(path, read_only=True)["今日待办"]  # openpyxl opens it too
+    assert next(todo.iter_rows(max_row=1, values_only=True))[0] == "事项类型"
     reader = fastexcel.read_excel(str(path))
     return tuple(reader.load_sheet_by_name(name, dtypes="string").height for name in ("今日待办", "数据问题", "客户价值"))
 
