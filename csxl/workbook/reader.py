@@ -10,6 +10,8 @@ left out of the computation and reported.
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,10 +233,11 @@ def _loader(package: Package, big: Sheet):
 
 def _hidden_cells_of(package: Package, part: str) -> list[HiddenCell]:
     """The sheet's hidden cells, their columns counted from the first column a reader's table has."""
-    found = hidden_cells(package.path, part)
-    if not found:
-        return []
-    first = first_used_column(package.path, part)
+    try:
+        found = hidden_cells(package.path, part)
+        first = first_used_column(package.path, part) if found else 0
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError):
+        return []  # a damaged part: the read itself reports it, or reads what calamine could
     return [HiddenCell(c.row, c.column - first, c.value, c.kind) for c in found]
 
 
