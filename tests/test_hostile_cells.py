@@ -7,7 +7,7 @@ the header on row 1 or row 3, an empty row in the middle, maybe a repeated heade
 column, maybe a merged cell, maybe no data rows.  Then `check`, `refresh` and
 `remind --send` (to the outbox) run through the real command line in this
 process, and every non-empty cell written under one of csxl's headers must
-either be read as a value or be named by a data problem (sheet, row, column).
+either be read as a value or be named by a data problem (sheet, row, column and value).
 
 CSXL_HYPOTHESIS_EXAMPLES sets the number of cases (default 60).
 """
@@ -192,7 +192,7 @@ def test_hostile_cells_never_crash_and_every_unusable_value_is_a_problem(case):
         book = read_book(path)
         problems = jobs.compute_due(book, TODAY).problems
         sheet = case["sheet"]
-        named = {(p.row, p.column) for p in problems if p.sheet == sheet.zh}
+        named = {(p.row, p.column) for p in problems if p.sheet == sheet.zh and p.value not in (None, "")}  # and its value
         rows_named = {p.row for p in problems if p.sheet == sheet.zh}
         frame = book.frames[sheet.key]
         by_row = {int(r): i for i, r in enumerate(frame[ROW])}
