@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import schedule
 
 from . import clock, jobs
-from .errors import CsxlError, WorkbookOpenInExcel
+from .errors import CsxlError, WorkbookOpenInExcel, WorkbookReadOnly, WriteFailed
 from .messages.config import MailConfig
 from .messages.journal import Journal, journal_path
 from .workbook.reader import read_book
@@ -61,6 +61,8 @@ class DailyJob:
                 log.info("weekly follow-up report for %d-W%02d is ready on the 回访周报 tab", week.year, week.week)
         except WorkbookOpenInExcel:
             log.info("workbook is open in Excel: tabs not refreshed (the next run or the ribbon will)")
+        except (WorkbookReadOnly, WriteFailed) as exc:  # the messages went; only the tabs could not be written
+            log.warning("messages sent, tabs not refreshed: %s", exc.message("en"))
         return counts
 
 

@@ -60,6 +60,19 @@ def test_daily_job_still_sends_when_the_workbook_is_open_in_excel(book, caplog):
     assert "open in Excel" in caplog.text
 
 
+def test_daily_job_on_a_read_only_workbook_sends_and_says_only_the_tabs_were_not_written(book, caplog):
+    import os
+
+    before = book.read_bytes()
+    os.chmod(book, 0o444)
+    with caplog.at_level(logging.INFO, logger="csxl"):
+        counts = DailyJob(book, MailConfig())(D(2026, 11, 24))
+    assert counts == {"sent": 1, "skipped": 1}
+    assert book.read_bytes() == before
+    assert "messages sent, tabs not refreshed: the workbook is marked read-only" in caplog.text
+    assert "daily job failed" not in caplog.text
+
+
 def test_a_failing_job_is_logged_and_the_loop_lives_on(tmp_path, caplog):
     broken = tmp_path / "broken.xlsx"
     broken.write_text("not a workbook")
