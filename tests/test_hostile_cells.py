@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from hypothesis import strategies as st
 
 from csxl import jobs
 from csxl.cli import cli
-from csxl.schema import INPUT_SHEETS, ROW, ColumnType
+from csxl.schema import INPUT_SHEETS, ROW
 from csxl.workbook.reader import read_book
 
 TODAY = dt.date(2026, 11, 24)
@@ -76,14 +75,13 @@ def _legal_for_openpyxl(value):
 def sheets(draw):
     sheet = draw(st.sampled_from(INPUT_SHEETS))
     headers = [c.zh for c in sheet.columns]
-    chosen = [c for c in sheet.columns]
 
     def cell_for(column):
         if column.choices and draw(st.booleans()):
             return draw(st.sampled_from([c.zh for c in column.choices]))
         return draw(cells)
 
-    rows = [[cell_for(c) for c in chosen] for _ in range(draw(st.integers(0, 4)))]
+    rows = [[cell_for(c) for c in sheet.columns] for _ in range(draw(st.integers(0, 4)))]
     return {
         "sheet": sheet,
         "headers": headers,
@@ -163,13 +161,10 @@ def write_case(case, path: Path) -> dict[tuple[int, str], object]:
 
 
 def _holds_something(value) -> bool:
-    if value is None:
-        return False
+    """Whether a cell holds anything (spaces alone are trimmed away to nothing)."""
     if isinstance(value, str):
         return value.strip() != ""
-    if isinstance(value, Formula):
-        return True
-    return True
+    return value is not None
 
 
 def _invoke(*args) -> object:

@@ -8,7 +8,6 @@ the password.  (conftest.py also searches every csxl.log the whole suite left.)
 """
 
 import datetime as dt
-import os
 import re
 import signal
 import subprocess
