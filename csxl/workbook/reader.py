@@ -130,13 +130,16 @@ class _SheetReader:
         """Each error cell or uncalculated formula in one of csxl's columns is a problem, and unusable."""
         key_of = {header: key for key, header in headers.items()}
         required = {c.key for c in self.sheet.columns if c.required}
+        rows_of: dict[str, list[int]] = {}
         for cell in hidden:
             if cell.row <= header_row or not 0 <= cell.column < len(names) or names[cell.column] not in key_of:
                 continue
             key = key_of[names[cell.column]]
             message = "error_cell" if cell.kind == ERROR else "uncalculated_formula"
             self.problem(cell.row, names[cell.column], cell.value, message, suffix=t("row_not_used", self.lang) if key in required else "", error=cell.value)
-            self._bad[key] = self._bad[key] | (rows == cell.row)
+            rows_of.setdefault(key, []).append(cell.row)
+        for key, bad_rows in rows_of.items():  # once per column: a whole column of #N/A is common (a failed VLOOKUP)
+            self._bad[key] = self._bad[key] | np.isin(rows, bad_rows)
 
     def _report_duplicate_headers(self, names: list[str], headers: dict[str, str], header_row: int) -> None:
         """A second column under one of csxl's headers is never read: say so once, on the header row."""
@@ -241,9 +244,8 @@ def _hidden_cells_of(package: Package, part: str) -> list[HiddenCell]:
     return [HiddenCell(c.row, c.column - first, c.value, c.kind) for c in found]
 
 
-def _scanner(package: Package):
-    """Scan the sheets csxl reads for hidden cells in a worker thread (zlib inflates without the GIL)."""
-    parts = {e.name: e.part for e in package.sheets}
+def _scanner(package: Package, parts: dict[str, str]):
+    """Scan the sheets csxl reads (``parts``: sheet name → part) for hidden cells in a worker thread (zlib inflates without the GIL)."""
     wanted = [n for s in (*CONFIG_SHEETS, *INPUT_SHEETS) if (n := find_sheet_name(list(parts), s))]
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csxl-scan")
     pending = {name: pool.submit(_hidden_cells_of, package, parts[name]) for name in wanted}
@@ -255,8 +257,8 @@ def read_book(path: Path, progress=None) -> Book:
     """Read every sheet csxl knows from the file; ``progress`` is called with each sheet's name as it is read."""
     package = Package(path)
     load = _loader(package, VISITS)
-    hidden = _scanner(package)
     parts = {e.name: e.part for e in package.sheets}
+    hidden = _scanner(package, parts)
 
     def table_of(name: str) -> tuple[pa.Table, int, list[HiddenCell]]:
         return load(name), package.first_value_row(parts[name]), hidden(name)
