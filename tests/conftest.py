@@ -1,9 +1,9 @@
 import datetime as dt
-import re
 import sys
 from pathlib import Path
 
 import pytest
+from leaks import ADDRESS, MOBILE, PASSWORD_MARKS
 
 from csxl.calendars.workdays import WorkCalendar
 from csxl.settings import Settings
@@ -68,11 +68,6 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(line)
 
 
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
-_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PASSWORDS = ("Pw0rd", "授权码abc")  # the passwords the tests hand to csxl
-
-
 @pytest.fixture(scope="session", autouse=True)
 def privacy_sweep(tmp_path_factory):
     """After the whole suite: no csxl.log any test left holds a phone number, an address or a password."""
@@ -81,7 +76,7 @@ def privacy_sweep(tmp_path_factory):
     leaks = []
     for log in logs:
         for number, line in enumerate(log.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
-            if _MOBILE.search(line) or _ADDRESS.search(line) or any(p in line for p in _PASSWORDS):
+            if MOBILE.search(line) or ADDRESS.search(line) or any(p in line for p in PASSWORD_MARKS):
                 leaks.append(f"{log}:{number}: {line}")
     _CAMPAIGN.append(f"privacy sweep: {len(logs)} csxl.log files left by the suite, {len(leaks)} lines with a phone, an address or a password")
     assert leaks == [], "\n".join(leaks[:20])

@@ -18,20 +18,19 @@ import pytest
 from aiosmtpd.smtp import AuthResult
 
 from book_edits import set_setting
+from leaks import ADDRESS, MOBILE, PASSWORD_MARKS
 from csxl.demo import demo_rows
 from csxl.workbook.template import build_template
 
 TODAY = dt.date(2026, 11, 24)
 PASSWORD = "Pw0rd-s3cret-4f9a"  # an 授权码 is ASCII; a non-ASCII one is tested in test_faults.py
-MOBILE = re.compile(r"(?<!\d)1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
-ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 STORE_ACCOUNT = "kefu@dealer.example"  # the store's own sender, named where its login fails
 
 
 def leaks(text: str, phones: set[str], emails: set[str]) -> list[str]:
     found = [p for p in phones if p and p in text] + [e for e in emails if e and e in text]
     found += MOBILE.findall(text) + [a for a in ADDRESS.findall(text) if a != STORE_ACCOUNT]
-    return found + ([PASSWORD] if PASSWORD in text or "Pw0rd" in text else [])
+    return found + ([PASSWORD] if PASSWORD in text or any(mark in text for mark in PASSWORD_MARKS) else [])
 
 
 @pytest.fixture
