@@ -10,6 +10,7 @@ import time
 import zipfile
 
 import fastexcel
+import pandas as pd
 import pytest
 from book_edits import set_setting
 from ziptools import stored_bytes
@@ -595,3 +596,27 @@ def test_a_40000_character_cell_never_makes_a_generated_cell_excel_calls_damaged
     assert all(16_000 < n <= 32_767 for n in longest.values()), longest
     problem = next(row for row in book["数据问题"].iter_rows(values_only=True) if row[2] == "生日")
     assert problem[3] == "长" * 16_382 + "…"
+
+
+def test_a_deadline_from_a_date_no_record_can_have_is_empty_not_a_crash(csxl_cmd, tmp_path):
+    """Found by the hostile-cell property: a complaint received on 9999-12-31 (or 1900-03-01 beside a real one) made
+    the working-day walk overflow the calendar, a traceback from check, refresh and remind."""
+    from csxl.calendars.workdays import WorkCalendar
+
+    starts = pd.Series(pd.to_datetime(["1900-03-01", "2026-11-20", "9999-12-31"]))
+    deadlines = WorkCalendar().add_workdays_many(starts, 1)
+    assert deadlines.isna().tolist() == [True, False, True]
+    assert deadlines[1] == pd.Timestamp("2026-11-23")  # Friday + one working day
+
+    path = build_template(tmp_path / "台账.xlsx", rows={
+        "customers": CUSTOMERS,
+        "complaints": [{"complaint_id": "T1", "received_date": "9999-12-31", "customer_id": "C1"},
+                       {"complaint_id": "T2", "received_date": "1900-03-01", "customer_id": "C1"},
+                       {"complaint_id": "T3", "received_date": dt.date(2026, 11, 20), "customer_id": "C1"}],
+        "handover": [{"vin": "V1", "event": "新车交车", "event_date": "9999-12-31"}],
+    })
+    for command in ("check", "refresh", "remind"):
+        done = run(csxl_cmd, command, path, "--today", TODAY)
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+    lines = run(csxl_cmd, "check", path, "--today", TODAY).stdout
+    assert "投诉记录!2 [受理日期] «9999-12-31»: 日期不合理" in lines and "投诉记录!3 [受理日期] «1900-03-01»: 日期不合理" in lines

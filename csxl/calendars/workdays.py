@@ -17,6 +17,11 @@ import numpy as np
 import pandas as pd
 
 
+# The starts a deadline is counted from.  A date outside (9999-12-31, 1900-03-01) is a typing mistake that
+# `jobs.implausible_dates` reports; walking the calendar day by day out to it would overflow or take minutes.
+COUNTABLE = (pd.Timestamp("1990-01-01"), pd.Timestamp("2100-12-31"))
+
+
 @lru_cache(maxsize=None)
 def _official_year(year: int) -> bool:
     try:
@@ -51,14 +56,14 @@ class WorkCalendar:
         return day.weekday() < 5 and day not in _statutory_holidays(day.year)
 
     def add_workdays_many(self, starts: pd.Series, counts) -> pd.Series:
-        """``add_workdays`` for a column of dates at once (NaT stays NaT).
+        """``add_workdays`` for a column of dates at once (NaT stays NaT, and so does a start outside `COUNTABLE`).
 
         One pass over the days in range builds the running count of working
         days; each answer is then a binary search, not a walk per row.
         """
         starts = pd.to_datetime(starts).astype("datetime64[s]")
         counts = pd.Series(counts, index=starts.index) if not isinstance(counts, pd.Series) else counts
-        present = starts.notna()
+        present = starts.notna() & starts.between(*COUNTABLE)
         result = pd.Series(pd.NaT, index=starts.index, dtype="datetime64[s]")
         if not present.any():
             return result
