@@ -1,15 +1,11 @@
 """The command line through its real entry point: exit codes and the exact lines users see."""
 
 import json
-import subprocess
 
 import pytest
+from cli_runs import run
 
 from csxl.workbook.template import build_template
-
-
-def run(cmd, *args, cwd=None):
-    return subprocess.run([*cmd, *map(str, args)], capture_output=True, text=True, cwd=cwd, env={"PATH": "/usr/bin:/bin", "CSXL_LANG": "zh"})
 
 
 ROWS = {

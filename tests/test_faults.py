@@ -13,6 +13,7 @@ import fastexcel
 import pandas as pd
 import pytest
 from book_edits import set_setting
+from cli_runs import run
 from ziptools import stored_bytes
 
 from csxl import jobs
@@ -21,10 +22,6 @@ from csxl.messages.config import load_config
 from csxl.workbook.template import build_template
 
 TODAY = dt.date(2026, 11, 24)
-
-
-def run(cmd, *args):
-    return subprocess.run([*cmd, *map(str, args)], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "CSXL_LANG": "zh"})
 
 
 CUSTOMERS = [

@@ -10,16 +10,13 @@ import zipfile
 
 import openpyxl
 import pytest
+from cli_runs import run
 
 from csxl.demo import demo_rows
 from csxl.workbook.template import build_template
 
 TODAY = dt.date(2026, 11, 24)
 NO_SOFFICE = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-calc-nogui) is not installed; .ci/run installs it")
-
-
-def run(cmd, *args):
-    return subprocess.run([*cmd, *map(str, args)], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "CSXL_LANG": "zh"})
 
 
 def one_clear_line(done) -> str:

@@ -1,19 +1,15 @@
 """What a new clerk gets wrong in the first hour, through the real entry point: one clear sentence each, no traceback."""
 
 import datetime as dt
-import subprocess
 
 import openpyxl
 import pytest
+from cli_runs import run
 
 from csxl.demo import demo_rows
 from csxl.workbook.template import build_template
 
 TODAY = dt.date(2026, 11, 24)
-
-
-def run(cmd, *args, lang="zh"):
-    return subprocess.run([*cmd, *map(str, args)], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "CSXL_LANG": lang})
 
 
 @pytest.fixture(scope="module")

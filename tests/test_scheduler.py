@@ -2,10 +2,10 @@
 
 import datetime as dt
 import logging
-import subprocess
 from zoneinfo import ZoneInfo
 
 import pytest
+from cli_runs import run as _run
 
 from csxl.errors import BadMailConfig, MissingPassword
 from csxl.logs import redact, setup_logging
@@ -159,10 +159,6 @@ def test_bad_mail_config_names_the_file_and_the_fix(tmp_path, text, reason):
 
 def test_no_config_means_the_outbox(tmp_path):
     assert load_config(tmp_path / "x.xlsx").channel == "outbox"
-
-
-def _run(csxl_cmd, *args):
-    return subprocess.run([*csxl_cmd, *map(str, args)], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "CSXL_LANG": "zh"})
 
 
 def test_cli_remind_dry_run_then_send_then_status(csxl_cmd, book):
