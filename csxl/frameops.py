@@ -46,6 +46,9 @@ def with_a_chunk(frame: pd.DataFrame) -> pd.DataFrame:
     """
     for name in frame.columns:
         array = frame[name].array
-        if isinstance(array, pd.arrays.ArrowStringArray) and array._pa_array.num_chunks == 0:
-            frame[name] = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([pa.array([], array._pa_array.type)])), index=frame.index)
+        if not isinstance(array, pd.arrays.ArrowStringArray):
+            continue
+        chunks = array.__arrow_array__()  # the Arrow protocol: the column's chunked array as it is
+        if chunks.num_chunks == 0:
+            frame[name] = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([pa.array([], chunks.type)])), index=frame.index)
     return frame
