@@ -331,22 +331,51 @@ def addin_build(output: Path):
 
 
 @addin.command("install")
-@click.option("--addin", "addin_file", type=click.Path(path_type=Path, dir_okay=False), default=Path("csxl.xlam"), show_default=True,
-              help="加载项文件（没有就先生成）/ the add-in (built first when missing)")
+@click.option("--addin", "addin_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              help="安装这个加载项文件（默认现场生成一个新的）/ install this add-in file (default: build a fresh one)")
 @_friendly_errors
-def addin_install(addin_file: Path):
+def addin_install(addin_file: Path | None):
     """安装到 Excel（Windows）：复制到 XLSTART 并设置 Python 路径 / Install into Excel (Windows)."""
-    from .excel.addin import build, install, install_plan
+    import tempfile
 
-    if os.name != "nt":  # say exactly what it would do, then refuse
-        for line in install_plan(addin_file).lines():
-            click.echo(line)
-    elif not addin_file.exists():
-        build(addin_file)
-    plan = install(addin_file)
+    from .excel.addin import ADDIN_NAME, build, install, install_plan
+
+    with tempfile.TemporaryDirectory(prefix="csxl-addin-") as work:
+        # Built afresh unless a file is named: a csxl.xlam lying in the current folder may be an old one.
+        addin_file = addin_file or Path(work) / ADDIN_NAME
+        plan = install_plan(addin_file)
+        if os.name != "nt":  # say exactly what it would do, then refuse
+            for line in plan.lines():
+                click.echo(line)
+        elif not addin_file.exists():
+            build(addin_file)
+        install(addin_file, plan)
     for line in plan.lines():
         click.echo(line)
-    click.echo("完成：重新打开 Excel 后即可看到「客服助手」选项卡" if CLI_LANG == "zh" else "done: restart Excel to see the 客服助手 tab")
+    click.echo("完成：重新打开 Excel 后即可看到「客服助手」选项卡；再运行 csxl addin selftest 自检一次" if CLI_LANG == "zh"
+               else "done: restart Excel to see the 客服助手 tab, then run csxl addin selftest once")
+
+
+@addin.command("selftest")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="报告文件（默认 csxl-selftest-日期时间.txt）/ where to write the report")
+@_friendly_errors
+def addin_selftest(output: Path | None):
+    """自检：在本机 Excel 中试运行每个按钮和函数，并与文件路径的结果逐格比较 / Prove the add-in on this PC."""
+    from .excel import selftest
+
+    today = clock.today()
+    checks, where = selftest.run(today)
+    click.echo(where)
+    for check in checks:
+        click.echo(check.line())
+    output = output or Path(f"csxl-selftest-{dt.datetime.now():%Y%m%d-%H%M}.txt")
+    output.write_text(selftest.report_text(checks, where, today), encoding="utf-8")
+    failed = sum(not c.passed for c in checks)
+    click.echo((f"全部 {len(checks)} 项通过" if not failed else f"{failed} 项失败") + f"；报告已写入 {output}（请发给安装加载项的同事）"
+               if CLI_LANG == "zh" else (f"all {len(checks)} checks passed" if not failed else f"{failed} checks failed") + f"; report written to {output}")
+    if failed:
+        raise SystemExit(1)
 
 
 def _clear_previous_demo(path: Path) -> None:

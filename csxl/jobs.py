@@ -122,8 +122,8 @@ def sent_log_tab(book: Book) -> dict[Sheet, pd.DataFrame]:
         return {SENT_LOG: sent_log_frame(journal.frame(), book.lang, book.settings.timezone)}
 
 
-def _sent_days(path: Path) -> pd.DataFrame | None:
-    if not journal_path(path).exists():
+def _sent_days(path: Path | None) -> pd.DataFrame | None:
+    if path is None or not journal_path(path).exists():  # None: a workbook open in Excel, never saved
         return None
     with Journal.beside(path) as journal:
         return journal.sent_days()

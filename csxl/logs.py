@@ -19,7 +19,10 @@ def log_path(workbook: Path) -> Path:
 
 
 def setup_logging(workbook: Path, to_stderr: bool = True) -> Path:
-    path = log_path(workbook)
+    return setup_log_file(log_path(workbook), to_stderr)
+
+
+def setup_log_file(path: Path, to_stderr: bool = True) -> Path:
     formatter = RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     root = logging.getLogger("csxl")
     root.setLevel(logging.INFO)

@@ -1,4 +1,6 @@
 import datetime as dt
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -61,6 +63,18 @@ def campaign():
     return _CAMPAIGN.append
 
 
+def pytest_sessionfinish(session):
+    """On a pytest-xdist worker: hand this worker's campaign lines to the controller, which prints them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["campaign"] = json.dumps(_CAMPAIGN)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    _CAMPAIGN.extend(json.loads(getattr(node, "workeroutput", {}).get("campaign", "[]")))
+
+
 def pytest_terminal_summary(terminalreporter):
     if _CAMPAIGN:
         terminalreporter.write_sep("-", "fault campaign")
@@ -72,11 +86,13 @@ def pytest_terminal_summary(terminalreporter):
 def privacy_sweep(tmp_path_factory):
     """After the whole suite: no csxl.log any test left holds a phone number, an address or a password."""
     yield
-    logs = list(tmp_path_factory.getbasetemp().rglob("csxl.log*"))
+    logs = [p for p in tmp_path_factory.getbasetemp().rglob("csxl.log*") if p.is_file()]
     leaks = []
     for log in logs:
         for number, line in enumerate(log.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
             if MOBILE.search(line) or ADDRESS.search(line) or any(p in line for p in PASSWORD_MARKS):
                 leaks.append(f"{log}:{number}: {line}")
-    _CAMPAIGN.append(f"privacy sweep: {len(logs)} csxl.log files left by the suite, {len(leaks)} lines with a phone, an address or a password")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    by = f" (worker {worker}: its share of the tests)" if worker else ""
+    _CAMPAIGN.append(f"privacy sweep{by}: {len(logs)} csxl.log files left by the suite, {len(leaks)} lines with a phone, an address or a password")
     assert leaks == [], "\n".join(leaks[:20])

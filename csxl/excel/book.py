@@ -28,8 +28,11 @@ class BookAdapter(Protocol):
     def show(self, sheet_name: str) -> None:
         """Bring a tab to the front."""
 
+    def working(self, text: str) -> None:
+        """Show what is under way (Excel's status bar) until ``say`` gives the result."""
+
     def say(self, text: str, title: str = "") -> None:
-        """Tell the clerk one thing (status bar or message box)."""
+        """Tell the clerk the result (a message box; the status bar goes back to Excel)."""
 
     def ask(self, prompt: str, title: str = "") -> str | None:
         """Ask for a line of text; None when the clerk cancels."""
@@ -46,6 +49,7 @@ class FileBook:
         self.answers = list(answers or [])
         self.said: list[str] = []
         self.shown: str | None = None
+        self.status: str | None = None
 
     def sheet_names(self) -> list[str]:
         from ..workbook.package import Package
@@ -77,7 +81,11 @@ class FileBook:
     def show(self, sheet_name: str) -> None:
         self.shown = sheet_name
 
+    def working(self, text: str) -> None:
+        self.status = text
+
     def say(self, text: str, title: str = "") -> None:
+        self.status = None
         self.said.append(text)
 
     def ask(self, prompt: str, title: str = "") -> str | None:

@@ -17,41 +17,53 @@ LOCK_WAIT_SECONDS = 15
 MAX_LINES = 25  # what fits a message box
 
 
+WORKING = "客服助手：正在处理，请稍候…"
+UNSAVED_NOTE = "（工作簿还没有保存：保存后才有发送记录和已发消息的统计）"
+
+
 def run_action(action: str, book: BookAdapter) -> str:
-    """Run one ribbon action; any failure becomes one sentence for the clerk and a traceback in csxl.log."""
-    _log_beside(book.path)
-    function = ACTIONS.get(action)
+    """Run one ribbon action; any failure becomes one sentence for the clerk and a traceback in csxl.log.
+
+    Nothing raises past this function: a click must never end in a traceback dialog.
+    """
     lang = "zh"
+    where = None
     try:
+        where = _start_log(book.path)
+        function = ACTIONS.get(action)
         if function is None:
             raise KeyError(action)
+        book.working(WORKING)
         message = globals()[function](book)
     except CsxlError as exc:
         message = exc.message(lang)
         log.warning("%s: %s", action, exc.message("en"))
     except Exception:  # noqa: BLE001 - a clerk gets a sentence, never a traceback dialog
         log.exception("ribbon action %s failed", action)
-        where = _log_file(book.path)
         message = f"操作未完成：出现了意外错误，详情已写入日志 {where}" if where else "操作未完成：出现了意外错误"
-    book.say(message, "客服助手")
+    try:
+        book.say(message, "客服助手")
+    except Exception:  # noqa: BLE001 - Excel busy or closing: the log still has it
+        log.exception("could not show the result of %s", action)
     return message
 
 
-def _log_beside(path: Path | None) -> None:
-    """Log to csxl.log beside the workbook (a click runs with no console to show anything on)."""
-    if path is None:
-        return
-    from ..logs import log_path, setup_logging
+def _start_log(path: Path | None) -> Path | None:
+    """Log to csxl.log beside the workbook (a click has no console), or in the user's csxl folder for an unsaved one.
 
-    wanted = str(log_path(path).resolve())
-    if not any(getattr(h, "baseFilename", None) == wanted for h in logging.getLogger("csxl").handlers):
-        setup_logging(path, to_stderr=False)
+    Returns the log file, or None when no log could be opened (a read-only folder): the click goes on without one.
+    """
+    from ..logs import log_path, setup_log_file
+    from .addin import user_folder
 
-
-def _log_file(path: Path | None) -> Path | None:
-    from ..logs import log_path
-
-    return log_path(path) if path is not None else None
+    wanted = log_path(path) if path is not None else user_folder() / "csxl.log"
+    try:
+        if not any(getattr(h, "baseFilename", None) == str(wanted.resolve()) for h in logging.getLogger("csxl").handlers):
+            wanted.parent.mkdir(parents=True, exist_ok=True)
+            setup_log_file(wanted, to_stderr=False)
+    except OSError:
+        return None
+    return wanted
 
 
 def _read(book: BookAdapter):
@@ -91,7 +103,8 @@ def refresh_all(book: BookAdapter) -> str:
         tabs.update(compute_reports(data, today, tasks=result.tasks))
         _write(book, tabs, data)
     book.show(DUE.name(data.lang))
-    return f"已刷新（{today}）：今日待办 {len(result.due)} 项，数据问题 {len(result.problems)} 个，报表 {len(tabs) - 2} 张"
+    unsaved = UNSAVED_NOTE if book.path is None else ""
+    return f"已刷新（{today}）：今日待办 {len(result.due)} 项，数据问题 {len(result.problems)} 个，报表 {len(tabs) - 2} 张{unsaved}"
 
 
 def refresh_due(book: BookAdapter) -> str:
@@ -217,7 +230,7 @@ def settings_help(book: BookAdapter) -> str:
     lines = ["「设置」工作表的每一项（留空即用默认值）："]
     for entry in Settings.entries():
         lines.append(f"{entry.metadata['zh']}（默认 {entry.default}）：{entry.metadata['help_zh']}")
-    where = _log_file(book.path)
+    where = _start_log(book.path)
     if where:
         lines.append(f"日志文件：{where}")
     return "\n".join(lines)

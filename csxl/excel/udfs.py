@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from time import monotonic
 
 import xlwings as xw
 
 from .. import clock
+
+#: Every worksheet function; macros/CsxlUdfs.bas holds the VBA wrappers xlwings writes for them.
+UDFS: list = []
+
+
+def _udf(function):
+    """``@xw.func`` (a mark xlwings reads when it writes the VBA wrapper), and listed in UDFS."""
+    UDFS.append(function)
+    return xw.func(function)
 
 
 def _as_date(value) -> dt.date:
@@ -44,7 +54,7 @@ def _cell_errors(function):
     return wrapper
 
 
-@xw.func
+@_udf
 @_cell_errors
 def CSXL_WORKDAY(start, n):  # noqa: N802 - Excel's naming
     """The n-th Chinese working day after start (counting 调休 make-up days); n may be negative."""
@@ -63,7 +73,7 @@ def workday(start: dt.date, n: int, calendar) -> dt.date:
     return day
 
 
-@xw.func
+@_udf
 @_cell_errors
 def CSXL_NEXT_BIRTHDAY(birthday, lunar=False):  # noqa: N802
     """The next birthday on or after today (lunar when lunar is TRUE or 是; Feb 29 → Feb 28 in common years)."""
@@ -80,7 +90,7 @@ def next_birthday_from(birthday: dt.date, lunar: bool, today: dt.date) -> dt.dat
     return next_birthday(birthday, lunar, today, 0, 400)
 
 
-@xw.func
+@_udf
 @_cell_errors
 def CSXL_LUNAR(day):  # noqa: N802
     """The lunar date of a solar date, e.g. 八月十五 (闰 for a leap month)."""
@@ -89,26 +99,51 @@ def CSXL_LUNAR(day):  # noqa: N802
     return lunar_label(*lunar_month_day(_as_date(day)))
 
 
-@xw.func
+@_udf
 @_cell_errors
 def CSXL_DUE(vin, caller):  # noqa: N802
     """The next due item of a vehicle (kind and date) from the calling workbook's sheets."""
+    data, upcoming = _workbook_items(caller.sheet.book, monotonic())
+    return next_due(data, str(vin).strip(), clock.today(data.settings.timezone), upcoming)
+
+
+# A column of CSXL_DUE cells is one recalculation: its calls come within moments of each other and share one
+# read of the sheets and one run of the rules. A pause longer than this starts afresh (the sheets may have changed).
+RECALCULATION_SECONDS = 2.0
+_recent: dict[str, tuple[float, object, list]] = {}
+
+
+def _workbook_items(book, now: float):
     from ..workbook.reader import read_values_book
     from .xlwings_book import XlwingsBook
 
-    book = XlwingsBook(caller.sheet.book)
-    data = read_values_book(book.path, book.sheet_names(), book.sheet_rows, book.date1904())
-    return next_due(data, str(vin).strip(), clock.today(data.settings.timezone))
+    key = str(book.fullname)
+    seen = _recent.get(key)
+    if seen is not None and now - seen[0] < RECALCULATION_SECONDS:
+        _recent[key] = (now, seen[1], seen[2])
+        return seen[1], seen[2]
+    adapter = XlwingsBook(book)
+    data = read_values_book(adapter.path, adapter.sheet_names(), adapter.sheet_rows, adapter.date1904())
+    upcoming = upcoming_items(data, clock.today(data.settings.timezone))
+    _recent[key] = (now, data, upcoming)
+    return data, upcoming
 
 
-def next_due(data, vin: str, today: dt.date) -> str:
-    """The earliest open item of ``vin`` among the due rules' items of the next days, as 'kind date'."""
+HORIZON_DAYS = (0, 7, 30)
+
+
+def upcoming_items(data, today: dt.date) -> list:
+    """The due rules' items as of today, in a week and in a month: where a car's next item is looked for, nearest first."""
     from ..calendars.workdays import WorkCalendar
     from ..rules import due_items
 
-    horizon = [today + dt.timedelta(days=d) for d in (0, 7, 30)]
-    for day in horizon:
-        items = due_items(data.frames, data.settings, day, WorkCalendar(data.workday_adjustments))
+    calendar = WorkCalendar(data.workday_adjustments)
+    return [due_items(data.frames, data.settings, today + dt.timedelta(days=d), calendar) for d in HORIZON_DAYS]
+
+
+def next_due(data, vin: str, today: dt.date, upcoming: list | None = None) -> str:
+    """The earliest open item of ``vin`` among the due rules' items of the next days, as 'kind date'."""
+    for items in upcoming if upcoming is not None else upcoming_items(data, today):
         mine = items[items["vin"] == vin].sort_values("due_date")
         if len(mine):
             first = mine.iloc[0]

@@ -30,13 +30,22 @@ _MAX_CELL_UNITS = 32_767
 _KEPT_OF_TOO_LONG = _MAX_CELL_UNITS // 2 - 1  # code points that fit even when each takes two units, and the "…"
 
 
-def _escaped(text: pa.Array) -> pa.Array:
+def cell_texts(text: pa.Array) -> pa.Array:
+    """Text as a cell can hold it: no character XML forbids, at most Excel's 32,767 units (cut with …).
+
+    Shared by the file writer and the Excel adapter, so both faces write the same text.
+    """
     text = pc.replace_substring_regex(text, _ILLEGAL_XML, "")
     if (pc.max(pc.binary_length(text)).as_py() or 0) > _MAX_CELL_UNITS:  # a UTF-16 unit takes at least a byte of UTF-8
         units = pc.add(pc.utf8_length(text), pc.count_substring_regex(text, r"[\x{10000}-\x{10ffff}]"))
         too_long = pc.fill_null(pc.greater(units, _MAX_CELL_UNITS), False)
         cut = pc.binary_join_element_wise(pc.utf8_slice_codeunits(text, 0, _KEPT_OF_TOO_LONG), "…", "")
         text = pc.if_else(too_long, cut, text)
+    return text
+
+
+def _escaped(text: pa.Array) -> pa.Array:
+    text = cell_texts(text)
     for raw, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         text = pc.replace_substring(text, raw, entity)
     return text
