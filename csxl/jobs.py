@@ -98,11 +98,12 @@ def sorted_problems(problems: list[Problem], book: Book) -> list[Problem]:
 
 
 def check(path: Path, today: dt.date, progress=None) -> DueResult:
-    return compute_due(read_book(path, progress), today, _sent_messages(path))
+    return compute_due(read_book(path, progress), today, sent_messages(path))
 
 
-def _sent_messages(path: Path) -> pd.DataFrame | None:
-    if not journal_path(path).exists():
+def sent_messages(path: Path | None) -> pd.DataFrame | None:
+    """The messages the journal beside the workbook has sent (None: no journal, or a workbook never saved)."""
+    if path is None or not journal_path(path).exists():
         return None
     with Journal.beside(path) as journal:
         return journal.sent_frame()
@@ -194,7 +195,7 @@ def _refresh(path: Path, today: dt.date, progress, book: Book | None) -> tuple[D
     present = [e.name for e in book.package.sheets] if book.package else []
     if not any(find_sheet_name(present, sheet) for sheet in INPUT_SHEETS):
         raise ForeignWorkbook(path)
-    result = compute_due(book, today, _sent_messages(path))
+    result = compute_due(book, today, sent_messages(path))
     lang = result.book.lang
     generated = {DUE: result.due, PROBLEMS: problems_frame(result.problems), **sent_log_tab(result.book)}
     reports = compute_reports(result.book, today, progress=progress, tasks=result.tasks)

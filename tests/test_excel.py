@@ -250,3 +250,15 @@ def test_importing_the_excel_entry_loads_no_data_library():
     code = ("import sys, csxl.excel; print(','.join(m for m in ('pandas', 'pyarrow', 'fastexcel', 'openpyxl', 'xlwings', 'numpy') "
             "if m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == ""
+
+
+def test_the_ribbons_due_list_leaves_out_messages_already_sent(workbook):
+    def greetings_due():
+        dispatch("due", FileBook(workbook))
+        return sum(row[0] in ("生日关怀", "节日问候") for row in _tab_values(workbook, "今日待办")[1:])
+
+    before = greetings_due()
+    assert before > 0
+    assert dispatch("send", FileBook(workbook, answers=[True])).startswith("已发送 ")
+    sent = len(list((workbook.parent / "outbox").glob("*.eml")))
+    assert sent > 0 and greetings_due() < before

@@ -91,14 +91,14 @@ def _locked(book: BookAdapter):
 # the actions ---------------------------------------------------------------
 
 def refresh_all(book: BookAdapter) -> str:
-    from ..jobs import compute_due, compute_reports, sent_log_tab
+    from ..jobs import compute_due, compute_reports, sent_log_tab, sent_messages
     from ..problems import problems_frame
     from ..schema import DUE, PROBLEMS
 
     with _locked(book):
         data = _read(book)
         today = _today(data)
-        result = compute_due(data, today)
+        result = compute_due(data, today, sent_messages(book.path))
         tabs = {DUE: result.due, PROBLEMS: problems_frame(result.problems), **sent_log_tab(data)}
         tabs.update(compute_reports(data, today, tasks=result.tasks))
         _write(book, tabs, data)
@@ -108,13 +108,13 @@ def refresh_all(book: BookAdapter) -> str:
 
 
 def refresh_due(book: BookAdapter) -> str:
-    from ..jobs import compute_due
+    from ..jobs import compute_due, sent_messages
     from ..problems import problems_frame
     from ..schema import DUE, PROBLEMS
 
     with _locked(book):
         data = _read(book)
-        result = compute_due(data, _today(data))
+        result = compute_due(data, _today(data), sent_messages(book.path))
         _write(book, {DUE: result.due, PROBLEMS: problems_frame(result.problems)}, data)
     book.show(DUE.name(data.lang))
     return f"今日待办 {len(result.due)} 项（{_today(data)}）"
