@@ -411,6 +411,13 @@ def demo(folder: Path, customers: int, today):
     _clear_previous_demo(path)
     build_demo(path, day, customers)
     click.echo(f"已生成演示台账 {path}（{customers} 位客户）" if CLI_LANG == "zh" else f"built demo workbook {path} ({customers} customers)")
+    from . import jobs
+    from .demo import HISTORY_DAYS
+
+    earlier = day - dt.timedelta(days=HISTORY_DAYS)  # a shop whose scheduler ran before: reminders that brought no visit show
+    history = jobs.remind(path, earlier, send=True, config=MailConfig()).counts or {}
+    click.echo(f"（演示：{earlier} 已运行过一次，发送 {history.get('sent', 0)} 条）" if CLI_LANG == "zh"
+               else f"(demo: a run on {earlier} already sent {history.get('sent', 0)})")
     reminded = _remind_and_report(path, day, send=True, config=MailConfig(), demo=True)
     result = _refresh_and_report(path, day, book=reminded.book)
     for line in due_table(result.due, CLI_LANG, limit=10):

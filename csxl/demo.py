@@ -24,6 +24,7 @@ CLERKS = ("刘敏", "张丽", "吴杰")
 STAFF = ("李娜", "王芳", "赵磊")
 DEPARTMENTS = ("售后服务部", "销售部", "配件部", "车间")
 VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+DECLINED_WORK = ("刹车片", "轮胎", "刹车片、轮胎", "空调滤芯", "雨刮片", "蓄电池")
 
 
 def _name(rng: random.Random) -> str:
@@ -40,6 +41,8 @@ def _plate(rng: random.Random) -> str:
 
 def demo_rows(today: dt.date, customers: int = 300, seed: int = 2026) -> dict[str, list[dict]]:
     rng = random.Random(seed)
+    # The retention columns (SPEC 5.7) draw from their own stream, so the rest of the demo stays as it was.
+    extra = random.Random(seed + 1)
     day = dt.timedelta(days=1)
     rows: dict[str, list[dict]] = {k: [] for k in ("customers", "vehicles", "services", "visits", "complaints", "handover")}
 
@@ -64,6 +67,7 @@ def demo_rows(today: dt.date, customers: int = 300, seed: int = 2026) -> dict[st
             "branch": rng.choice(BRANCHES),
             "opt_out": "是" if n % 37 == 0 else "否",
             "opt_out_greetings": "是" if n % 23 == 0 else "否",
+            "consent": extra.choices(("是", "否", None), weights=(7, 1, 2))[0],
         })
         for _ in range(1 if rng.random() < 0.8 else 2):
             vin = _vin(rng)
@@ -79,7 +83,11 @@ def demo_rows(today: dt.date, customers: int = 300, seed: int = 2026) -> dict[st
                 "inspection_due": today + rng.randint(-30, 400) * day,
                 "maintenance_due": today + rng.randint(-10, 180) * day,
                 "vehicle_tax_due": today + rng.randint(0, 365) * day,
+                "warranty_due": delivered + extra.choice((2, 3, 3)) * 365 * day,  # 2 or 3 years, as the makers give
             })
+            if extra.random() < 0.6:  # most archives leave 下次保养日期 empty: the prediction takes over
+                rows["vehicles"][-1]["maintenance_due"] = None
+            km_per_day = extra.choice((15, 25, 30, 40, 55, 70)) if extra.random() > 0.03 else 320  # now and then a taxi
             age = (today - delivered).days
             # calls are logged on or after their day, never after today
             for kind, after, chance in (("7DC", 7, 0.9), ("月回访", 30, 0.8), ("季度回访", 90, 0.6), ("年回访", 365, 0.7)):
@@ -102,6 +110,8 @@ def demo_rows(today: dt.date, customers: int = 300, seed: int = 2026) -> dict[st
                     "order_no": order_no, "vin": vin, "date_in": date_in, "date_out": date_out,
                     "kind": rng.choice(("保养", "保养", "维修", "事故", "索赔")),
                     "amount": float(rng.randrange(300, 20_000, 10)), "advisor": rng.choice(ADVISORS),
+                    "mileage": float(round((date_in - delivered).days * km_per_day + 12, -1)),
+                    "recommended": extra.choice(DECLINED_WORK) if extra.random() < 0.15 else None,
                 })
                 if (today - date_out).days >= 3 and rng.random() < 0.85:
                     visit = _visit(rng, cid, vin, "3DC", min(today, date_out + rng.randint(3, 5) * day))
@@ -133,8 +143,32 @@ def demo_rows(today: dt.date, customers: int = 300, seed: int = 2026) -> dict[st
             "satisfied": rng.choice(("是", "是", "否")) if closed else None,
         })
 
+    _add_retention_examples(rows, today)
     _add_mistakes(rows, today)
     return rows
+
+
+# `csxl demo` runs the reminders of this many days ago first, as a shop's scheduler would have.
+HISTORY_DAYS = 20
+
+
+def _add_retention_examples(rows: dict[str, list[dict]], today: dt.date) -> None:
+    """Two cars with no 下次保养日期 whose predicted service falls in the coming week: one by the 12-month interval,
+    one a taxi by its mileage (SPEC 5.7)."""
+    day = dt.timedelta(days=1)
+    serviced = {order["vin"] for order in rows["services"]}
+    idle = [car for car in rows["vehicles"] if car["vin"] not in serviced and car["delivery_date"] < today - 400 * day]
+    if len(idle) < 2:
+        return
+    by_interval, taxi = idle[0], idle[1]
+    by_interval["maintenance_due"] = taxi["maintenance_due"] = None
+    last = (today.replace(year=today.year - 1) if not (today.month == 2 and today.day == 29) else today - 365 * day) + 3 * day
+    rows["services"].append({"order_no": f"WO{last:%y%m%d}0001", "vin": by_interval["vin"], "date_in": last, "date_out": last,
+                             "kind": "保养", "amount": 680.0, "advisor": ADVISORS[0], "mileage": 15230.0})
+    for order, (ago, kind, km) in enumerate(((60, "维修", 41_000.0), (30, "保养", 50_000.0)), start=2):
+        on = today - ago * day
+        rows["services"].append({"order_no": f"WO{on:%y%m%d}000{order}", "vin": taxi["vin"], "date_in": on, "date_out": on,
+                                 "kind": kind, "amount": 900.0, "advisor": ADVISORS[1], "mileage": km})
 
 
 def _visit(rng: random.Random, cid: str, vin: str, kind: str, date: dt.date) -> dict:
@@ -161,6 +195,7 @@ def _add_mistakes(rows: dict[str, list[dict]], today: dt.date) -> None:
     rows["visits"][0]["overall"] = 11
     rows["visits"][1]["kind"] = "电话回访"
     rows["services"][0]["date_out"] = "2026-02-30"
+    rows["services"][4]["mileage"] = 1_234_567_0.0  # a digit too many
     rows["complaints"][0]["status"] = "搁置"
 
 

@@ -25,8 +25,9 @@ from .messages.templates import TemplateBook
 from .problems import Problem, problems_frame
 from .rules import due_today, message_items
 from .rules.followups import followup_tasks
+from .rules.retention import mileage_problems
 from .reports import build_reports, charts_for, last_complete_month, management_report
-from .schema import DUE, INPUT_SHEETS, MONTHLY_REPORT, PROBLEMS, ROW, SENT_LOG, SHEET_ORDER, VISITS, ColumnType, Sheet
+from .schema import DUE, INPUT_SHEETS, MONTHLY_REPORT, PROBLEMS, ROW, SENT_LOG, SERVICES, SHEET_ORDER, VISITS, ColumnType, Sheet
 from .search import Card, best_match, customer_card, search_by_date, search_customers
 from .workbook.lock import workbook_lock
 from .workbook.package import Package, ensure_not_open
@@ -52,7 +53,8 @@ def compute_due(book: Book, today: dt.date, sent: pd.DataFrame | None = None) ->
     calendar = WorkCalendar(book.workday_adjustments)
     tasks = followup_tasks(book.frames, book.settings, today)
     due = due_today(book.frames, book.settings, today, calendar, sent, tasks)
-    problems = list(book.problems) + _templates(book).problems + future_visits(book, today) + implausible_dates(book, today)
+    problems = (list(book.problems) + _templates(book).problems + future_visits(book, today) + implausible_dates(book, today)
+                + mileage_mistakes(book))
     for year in sorted(calendar.fallback_years):
         problems.append(Problem(book.sheet_name("workday_adjustments"), None, None, None, t("calendar_fallback", book.lang, year=year)))
     return DueResult(book, due, sorted_problems(problems, book), tasks)
@@ -65,6 +67,17 @@ def future_visits(book: Book, today: dt.date) -> list[Problem]:
     header = VISITS.column("visit_date").header(book.lang)
     return [Problem(book.sheet_name("visits"), int(row), header, f"{day:%Y-%m-%d}", t("future_visit", book.lang, today=today))
             for row, day in zip(visits.loc[late, ROW], visits.loc[late, "visit_date"])]
+
+
+def mileage_mistakes(book: Book) -> list[Problem]:
+    """里程 going backwards on a car, or above a million km: said, and left out of the maintenance prediction."""
+    services = book.frames["services"]
+    header = SERVICES.column("mileage").header(book.lang)
+    found = []
+    for mask, message in zip(mileage_problems(services), ("mileage_backwards", "mileage_too_high")):
+        found += [Problem(book.sheet_name("services"), int(row), header, f"{km:.0f}", t(message, book.lang))
+                  for row, km in zip(services.loc[mask, ROW], services.loc[mask, "mileage"])]
+    return found
 
 
 def implausible_dates(book: Book, today: dt.date) -> list[Problem]:

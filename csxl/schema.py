@@ -148,6 +148,9 @@ DUE_KINDS = _choices(
     ("续保提醒", "insurance reminder"), ("车船税提醒", "vehicle tax reminder"),
     ("资料交接超期", "overdue hand-over"), ("投诉超期", "overdue complaint"),
     ("投诉待确认", "complaint to confirm"), ("投诉待反馈", "complaint feedback due"),
+    # retention (SPEC 5.7)
+    ("首保提醒", "first service reminder"), ("质保到期", "warranty expiry"),
+    ("维修建议跟进", "declined work follow-up"), ("提醒后未回厂", "no visit after reminder"),
 )
 
 # Visit kinds that are follow-up calls (tasks with a due date), in report order.
@@ -182,6 +185,7 @@ CUSTOMERS = Sheet(
         Column("branch", "来源网点", width=12),
         _yesno("opt_out", "拒收提醒", "是：不发送任何消息"),
         _yesno("opt_out_greetings", "拒收问候", "是：不发生日/节日问候，到期提醒照发"),
+        _yesno("consent", "营销同意", "是：同意接收生日、节日等营销消息；未问过就留空", blank_means_no=False),
         Column("churn_reason", "流失原因", width=16),
         Column("notes", "备注", width=24),
     ),
@@ -203,6 +207,7 @@ VEHICLES = Sheet(
         _date("inspection_due", "年审到期"),
         _date("maintenance_due", "下次保养日期"),
         _date("vehicle_tax_due", "车船税到期"),
+        _date("warranty_due", "质保到期"),
     ),
     id_keys=("vin",),
     references=(Reference("customer_id", "customers", "customer_id"),),
@@ -218,6 +223,8 @@ SERVICES = Sheet(
         Column("kind", "类型", T.CHOICE, choices=SERVICE_KINDS, width=8),
         Column("amount", "金额", T.NUMBER, width=10),
         Column("advisor", "服务顾问", width=10),
+        Column("mileage", "里程", T.NUMBER, width=10, help_zh="进厂时的公里数"),
+        Column("recommended", "建议项目", width=20, help_zh="建议了但客户这次没做的项目，如 刹车片、轮胎"),
     ),
     id_keys=("order_no",),
     references=(Reference("vin", "vehicles", "vin"),),
@@ -337,6 +344,7 @@ PROBLEMS = Sheet(
 MESSAGE_KINDS = _choices(
     ("生日关怀", "birthday greeting"), ("节日问候", "holiday greeting"), ("保养提醒", "maintenance reminder"),
     ("年审提醒", "inspection reminder"), ("续保提醒", "insurance reminder"), ("车船税提醒", "vehicle tax reminder"),
+    ("首保提醒", "first service reminder"), ("质保到期", "warranty expiry"),
 )
 GREETING_HOLIDAYS = _choices(
     ("元旦", "new year"), ("春节", "spring festival"), ("情人节", "valentine's day"),
@@ -381,9 +389,14 @@ ALL = Choice("全部", "all")
 # 维度 labels of the analysis tabs that are not a column's header
 AGE_BAND_DIMENSION = Choice("年龄段", "age band")
 SERVICE_KIND_DIMENSION = Choice("维修类型", "service kind")
+CAR_AGE_DIMENSION = Choice("车龄", "car age")
 MONTH_DIMENSION = Choice("受理月份", "month")
 AGE_BANDS = _choices(("30岁以下", "under 30"), ("30-39岁", "30-39"), ("40-49岁", "40-49"), ("50-59岁", "50-59"),
                      ("60岁及以上", "60 and over"), ("未知", "unknown"))
+# 车龄 at the as-of day: (label, upper bound in whole years, exclusive)
+CAR_AGE_BANDS = _choices(("1年内", "under 1 year"), ("1-2年", "1-2 years"), ("2-3年", "2-3 years"), ("3-5年", "3-5 years"),
+                         ("5年以上", "over 5 years"))
+CAR_AGE_LIMITS = (1, 2, 3, 5)
 
 
 def _count(key: str, zh: str, width: int = 9) -> Column:
@@ -478,7 +491,7 @@ CUSTOMER_ANALYSIS = Sheet(
         Column("value", "项目", width=12),
         _count("customers", "客户数"), _rate("share", "占比", 8), _count("vehicles", "车辆数"), _count("orders", "工单数"),
         _decimal("amount", "工单金额", 14), _rate("amount_share", "金额占比"), _decimal("amount_per_customer", "客均金额", 12),
-        _count("churn_risk", "流失风险数", 11), _rate("churn_rate", "流失率", 8),
+        _count("churn_risk", "流失风险数", 11), _rate("churn_rate", "流失率", 8), _rate("return_rate", "回厂率", 8),
     ),
     generated=True,
 )

@@ -58,6 +58,17 @@ class Settings:
     tier_thresholds: str = _setting(
         "普通会员 0；银卡会员 5000；金卡会员 20000；钻石会员 50000", "会员等级门槛",
         "建议会员等级：累计工单金额达到门槛的最高等级（等级 金额，用；分隔）", "suggested tier: the highest whose threshold the total spend reaches")
+    first_service_months: int = _setting(6, "首保月数", "新车提车后几个月做首次保养（提前 7 天提醒）", "months after delivery for the first service")
+    maintenance_interval_months: int = _setting(
+        12, "保养间隔月数", "没填下次保养日期时：距上次保养多少个月再保养", "months between services, when 下次保养日期 is empty")
+    maintenance_interval_km: int = _setting(
+        10000, "保养间隔里程", "没填下次保养日期时：距上次保养多少公里再保养（按最近两次进厂的里程推算日均公里数）",
+        "kilometres between services, when 下次保养日期 is empty (at the rate of the last two orders' mileage)")
+    recommendation_followup_days: int = _setting(
+        30, "建议跟进天数", "工单有建议项目而客户没做的，几天后打电话跟进", "days after an order with declined work to call about it")
+    warranty_lead_days: int = _setting(30, "质保提醒天数", "质保到期前几天提醒", "days ahead of the warranty's end to remind")
+    reminder_followup_days: int = _setting(
+        14, "提醒跟进天数", "发出保养提醒后几天仍未回厂，列入今日待办打电话", "days after a maintenance reminder without a visit before a call")
     send_time: str = _setting("09:00", "发送时间", "每天自动发送消息的时间（HH:MM）", "daily send time (HH:MM)")
     timezone: str = _setting("Asia/Shanghai", "时区", "发送时间所用的时区", "time zone of the send time")
     catch_up_max_days: int = _setting(30, "补发最多天数", "电脑停机后最多补算多少天的消息", "how many days of missed messages a run catches up")
@@ -89,6 +100,8 @@ RANGES = {
     "followup_quarterly_days": (1, 366), "followup_on_time_grace_days": (0, 60), "low_score_threshold": (1, 10),
     "rectification_days": (1, 366), "large_repair_amount": (0, 10_000_000), "customer_expected_years": (1, 50),
     "churn_days": (30, 3650), "catch_up_max_days": (0, 366),
+    "first_service_months": (1, 24), "maintenance_interval_months": (1, 36), "maintenance_interval_km": (1000, 100_000),
+    "recommendation_followup_days": (1, 366), "warranty_lead_days": (1, 366), "reminder_followup_days": (1, 90),
 }
 
 

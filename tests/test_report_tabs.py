@@ -19,7 +19,7 @@ from csxl.workbook.reader import read_book
 from csxl.workbook.template import build_template
 
 TODAY = dt.date(2026, 11, 24)
-CHARTED = {FOLLOWUP_MONTHLY.zh: 2, COMPLAINT_ANALYSIS.zh: 1, CUSTOMER_ANALYSIS.zh: 1}
+CHARTED = {FOLLOWUP_MONTHLY.zh: 2, COMPLAINT_ANALYSIS.zh: 1, CUSTOMER_ANALYSIS.zh: 2}  # 客户分析: by service kind, and 回厂率 by 车龄
 
 
 @pytest.fixture(scope="module")

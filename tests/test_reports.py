@@ -283,7 +283,7 @@ def test_customer_analysis(settings):
     assert row(report, dimension="维修类型", value="索赔")["customers"] == 0
     assert row(report, dimension="流失原因", value="搬家")["churn_rate"] == 1
     dims = list(dict.fromkeys(report["dimension"]))
-    assert dims == ["全部", "车型", "会员等级", "来源网点", "性别", "年龄段", "维修类型", "流失原因"]
+    assert dims == ["全部", "车型", "会员等级", "来源网点", "性别", "年龄段", "维修类型", "流失原因", "车龄"]  # 车龄: SPEC 5.7
 
 
 # --- monthly report --------------------------------------------------------
@@ -324,9 +324,9 @@ def test_monthly_report_with_late_hand_overs_across_a_make_up_day(settings):
     change = dict(zip(report["item"], report["change"]))
     assert change["投诉受理"] == 2
     items = list(report["item"])
-    assert items[:20] == ["7DC应回访", "7DC完成率", "3DC应回访", "3DC完成率", "月回访完成率", "年回访完成率", "回访次数", "接通率",
+    assert items[:21] == ["7DC应回访", "7DC完成率", "3DC应回访", "3DC完成率", "月回访完成率", "年回访完成率", "回访次数", "接通率",
                           "平均总体满意度", "低分数", "新增客户", "流失风险客户", "投诉受理", "投诉结案", "超期未结投诉", "平均处理天数",
-                          "生日关怀已发送", "节日问候已发送", "到期提醒已发送", "资料交接逾期"]
+                          "生日关怀已发送", "节日问候已发送", "到期提醒已发送", "回厂率", "资料交接逾期"]  # 回厂率: SPEC 5.7
 
 
 def test_every_tab_from_build_reports_matches_its_schema(settings):

@@ -72,9 +72,9 @@ def test_a_birthday_visit_before_the_birthday_closes_it(settings):
 
 def test_a_message_already_sent_closes_it(settings):
     sent = empty_sent()
-    sent.loc[0] = ["C1", pd.NA, "生日关怀", pd.Timestamp("2026-11-28")]
+    sent.loc[0] = ["C1", pd.NA, "生日关怀", pd.Timestamp("2026-11-28"), pd.Timestamp("2026-11-22")]
     assert _due(settings, D(1990, 11, 28), D(2026, 11, 24), sent=sent).empty
-    sent.loc[0] = ["C1", pd.NA, "生日关怀", pd.Timestamp("2025-11-28")]
+    sent.loc[0] = ["C1", pd.NA, "生日关怀", pd.Timestamp("2025-11-28"), pd.Timestamp("2025-11-22")]
     assert len(_due(settings, D(1990, 11, 28), D(2026, 11, 24), sent=sent)) == 1
 
 

@@ -183,10 +183,12 @@ class Journal:
 
     def sent_frame(self) -> pd.DataFrame:
         """The messages already sent, in the shape the rules take (`rules.items.SENT_COLUMNS`)."""
-        frame = pd.read_sql_query("SELECT customer_id, vin, kind, occasion FROM messages WHERE state = 'sent'", self._db)
+        frame = pd.read_sql_query("SELECT customer_id, vin, kind, occasion, COALESCE(sent_day, substr(sent_at, 1, 10)) AS sent_day "
+                                  "FROM messages WHERE state = 'sent'", self._db)
         frame = frame.astype({"customer_id": "string", "vin": "string", "kind": "string"})
         frame["vin"] = frame["vin"].replace("", pd.NA)
         frame["occasion"] = pd.to_datetime(frame["occasion"]).astype("datetime64[s]")
+        frame["sent_day"] = pd.to_datetime(frame["sent_day"]).astype("datetime64[s]")
         return frame
 
     # runs ----------------------------------------------------------------

@@ -34,6 +34,8 @@ DEFAULTS: dict[str, dict[tuple[str, str | None], tuple[str, str]]] = {
         ("年审提醒", None): ("年审提醒：{{车牌号}}", "尊敬的{{称呼}}：\n\n您的爱车（{{车牌号}}）年审将于 {{到期日期}} 到期，请及时安排检验。"),
         ("续保提醒", None): ("续保提醒：{{车牌号}}", "尊敬的{{称呼}}：\n\n您的爱车（{{车牌号}}）车险将于 {{到期日期}} 到期，请及时续保，我们可为您办理续保。"),
         ("车船税提醒", None): ("车船税提醒：{{车牌号}}", "尊敬的{{称呼}}：\n\n您的爱车（{{车牌号}}）车船税将于 {{到期日期}} 到期，请按时缴纳。"),
+        ("首保提醒", None): ("首次保养提醒：{{车牌号}}", "尊敬的{{称呼}}：\n\n您的爱车（{{车牌号}} {{车型}}）首次保养时间为 {{到期日期}}，按时首保对质保很重要，请提前预约到店。"),
+        ("质保到期", None): ("质保到期提醒：{{车牌号}}", "尊敬的{{称呼}}：\n\n您的爱车（{{车牌号}} {{车型}}）整车质保将于 {{到期日期}} 到期，到期前可到店免费检查，如有问题可在质保内处理。"),
     },
     "en": {
         ("生日关怀", None): ("Happy birthday from {{branch}}", "Dear {{name}},\n\nHappy birthday on {{date}}! Everyone at {{branch}} wishes you a wonderful year."),
@@ -44,6 +46,8 @@ DEFAULTS: dict[str, dict[tuple[str, str | None], tuple[str, str]]] = {
         ("年审提醒", None): ("Inspection due: {{plate}}", "Dear {{name}},\n\nThe annual inspection of {{plate}} is due on {{due_date}}."),
         ("续保提醒", None): ("Insurance renewal: {{plate}}", "Dear {{name}},\n\nThe insurance of {{plate}} expires on {{due_date}}. We can renew it for you."),
         ("车船税提醒", None): ("Vehicle tax due: {{plate}}", "Dear {{name}},\n\nThe vehicle tax of {{plate}} is due on {{due_date}}."),
+        ("首保提醒", None): ("First service due: {{plate}}", "Dear {{name}},\n\nYour {{model}} ({{plate}}) is due for its first service on {{due_date}}; keeping to it matters for the warranty. Please book a visit."),
+        ("质保到期", None): ("Warranty ends: {{plate}}", "Dear {{name}},\n\nThe warranty of your {{model}} ({{plate}}) ends on {{due_date}}. Come in for a free check before then, so anything found is still covered."),
     },
 }
 

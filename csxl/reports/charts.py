@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..schema import (
-    COMPLAINT_ANALYSIS, COMPLAINTS, CUSTOMER_ANALYSIS, FOLLOWUP_MONTHLY, FOLLOWUP_VISIT_KINDS, REPORT_VISIT_KINDS,
+    CAR_AGE_DIMENSION, COMPLAINT_ANALYSIS, COMPLAINTS, CUSTOMER_ANALYSIS, FOLLOWUP_MONTHLY, FOLLOWUP_VISIT_KINDS, REPORT_VISIT_KINDS,
     SERVICE_KIND_DIMENSION, TOTAL, Sheet, choice_label,
 )
 
@@ -41,6 +41,7 @@ _TITLES = {
     "overall": {"zh": "平均总体满意度（近12个月）", "en": "Average overall satisfaction (12 months)"},
     "by_category": {"zh": "投诉按类别", "en": "Complaints by category"},
     "by_service_kind": {"zh": "工单金额按维修类型", "en": "Order amount by service kind"},
+    "return_by_car_age": {"zh": "回厂率按车龄（近12个月）", "en": "Return rate by car age (12 months)"},
 }
 
 
@@ -69,7 +70,14 @@ def charts_for(sheet: Sheet, frame: pd.DataFrame, lang: str) -> list[Chart]:
         name = COMPLAINT_ANALYSIS.column("count").header(lang)
         return [Chart(_TITLES["by_category"][lang], "bar", (Series(name, *span, "value", "count"),))] if span else []
     if sheet is CUSTOMER_ANALYSIS:
+        charts = []
         span = _rows_where(frame, "dimension", SERVICE_KIND_DIMENSION.label(lang))
-        name = CUSTOMER_ANALYSIS.column("amount").header(lang)
-        return [Chart(_TITLES["by_service_kind"][lang], "bar", (Series(name, *span, "value", "amount"),))] if span else []
+        if span:
+            name = CUSTOMER_ANALYSIS.column("amount").header(lang)
+            charts.append(Chart(_TITLES["by_service_kind"][lang], "bar", (Series(name, *span, "value", "amount"),)))
+        span = _rows_where(frame, "dimension", CAR_AGE_DIMENSION.label(lang))
+        if span:
+            name = CUSTOMER_ANALYSIS.column("return_rate").header(lang)
+            charts.append(Chart(_TITLES["return_by_car_age"][lang], "bar", (Series(name, *span, "value", "return_rate"),), percent=True))
+        return charts
     return []

@@ -9,8 +9,9 @@ import pandas as pd
 
 from ..frameops import is_in, lookup
 from ..rules.items import days, stamp
+from ..rules.retention import return_rate_cars
 from ..schema import (
-    AGE_BAND_DIMENSION, AGE_BANDS, ALL, CUSTOMER_ANALYSIS, CUSTOMER_VALUE, CUSTOMERS, SERVICE_KIND_DIMENSION, SERVICE_KINDS, VEHICLES,
+    AGE_BAND_DIMENSION, AGE_BANDS, ALL, CAR_AGE_BANDS, CAR_AGE_DIMENSION, CAR_AGE_LIMITS, CUSTOMER_ANALYSIS, CUSTOMER_VALUE, CUSTOMERS, SERVICE_KIND_DIMENSION, SERVICE_KINDS, VEHICLES,
     choice_label,
 )
 from ..settings import Settings
@@ -72,6 +73,7 @@ def customer_analysis(frames: dict[str, pd.DataFrame], values: pd.DataFrame, set
     vehicles = frames["vehicles"][~(frames["vehicles"]["delivery_date"] > now)]
     orders = dated_orders(frames, now)
     at_risk = values.loc[values["churn_risk"] == "是", "customer_id"]
+    returned = vehicles.loc[return_rate_cars(vehicles, frames["services"], now), "vin"]
     total_customers, total_amount = len(customers), orders["amount"].sum()
 
     def row(dimension: str, value: str, people, cars, jobs) -> dict:
@@ -80,7 +82,8 @@ def customer_analysis(frames: dict[str, pd.DataFrame], values: pd.DataFrame, set
         amount = float(jobs["amount"].sum())
         return {"dimension": dimension, "value": value, "customers": len(people), "share": ratio(len(people), total_customers),
                 "vehicles": len(cars), "orders": len(jobs), "amount": amount, "amount_share": ratio(amount, total_amount),
-                "amount_per_customer": ratio(amount, len(people)), "churn_risk": risk, "churn_rate": ratio(risk, len(people))}
+                "amount_per_customer": ratio(amount, len(people)), "churn_risk": risk, "churn_rate": ratio(risk, len(people)),
+                "return_rate": ratio(int(is_in(cars["vin"], returned).sum()), len(cars))}
 
     rows = [row(ALL.label(lang), ALL.label(lang), customers["customer_id"], vehicles, orders)]
     for model in sorted(vehicles["model"].dropna().unique()):
@@ -98,6 +101,7 @@ def customer_analysis(frames: dict[str, pd.DataFrame], values: pd.DataFrame, set
             rows.append(row(header, choice_label(choices, value, lang), people, cars, orders[is_in(orders["customer_id"], people)]))
         if key == "age_band":
             rows.extend(_service_kind_rows(row, vehicles, orders, lang))
+    rows.extend(_car_age_rows(row, vehicles, orders, as_of, lang))
     frame = pd.DataFrame(rows)
     return frame[CUSTOMER_ANALYSIS.keys]
 
@@ -108,4 +112,23 @@ def _service_kind_rows(row, vehicles, orders, lang) -> list[dict]:
     for kind in SERVICE_KINDS:
         jobs = orders[orders["kind"] == kind.zh]
         found.append(row(header, kind.label(lang), jobs["customer_id"], vehicles[is_in(vehicles["vin"], jobs["vin"])], jobs))
+    return found
+
+
+def car_age_bands(delivery: pd.Series, as_of: dt.date) -> pd.Series:
+    """The 车龄 band of each car, by whole years since delivery at ``as_of`` (NA without a delivery date)."""
+    delivered = pd.to_datetime(delivery)
+    had_anniversary = (delivered.dt.month < as_of.month) | ((delivered.dt.month == as_of.month) & (delivered.dt.day <= as_of.day))
+    years = as_of.year - delivered.dt.year - (~had_anniversary).astype("int64")
+    bands = pd.cut(years, bins=[-np.inf, *CAR_AGE_LIMITS, np.inf], right=False, labels=[b.zh for b in CAR_AGE_BANDS])
+    return bands.astype("string")
+
+
+def _car_age_rows(row, vehicles, orders, as_of, lang) -> list[dict]:
+    header = CAR_AGE_DIMENSION.label(lang)
+    bands = car_age_bands(vehicles["delivery_date"], as_of)
+    found = []
+    for band in CAR_AGE_BANDS:
+        cars = vehicles[(bands == band.zh).fillna(False)]
+        found.append(row(header, band.label(lang), cars["customer_id"], cars, orders[is_in(orders["vin"], cars["vin"])]))
     return found

@@ -9,14 +9,16 @@ from ..i18n import t
 from ..rules.complaints import complaint_deadline, is_closed
 from ..rules.handover import handover_deadlines
 from ..rules.items import GREETING_KINDS, REMINDER_KINDS
+from ..rules.retention import return_rate_cars
 from ..schema import MONTHLY_REPORT, ColumnType
 from ..settings import Settings
 from .customers import customer_value
 from .followup import followup_report
 from .periods import month_bounds, previous_month
+from .ratios import ratio
 
 # Items whose figures are rates (shown as percentages) or averages (2 decimals); the rest are counts.
-RATE_ITEMS = ("7DC完成率", "3DC完成率", "月回访完成率", "年回访完成率", "接通率")
+RATE_ITEMS = ("7DC完成率", "3DC完成率", "月回访完成率", "年回访完成率", "接通率", "回厂率")
 AVERAGE_ITEMS = ("平均总体满意度", "平均处理天数")
 HANDOVER_LATE = "资料交接逾期"
 
@@ -51,6 +53,8 @@ def month_figures(month: str, tasks: pd.DataFrame, frames: dict[str, pd.DataFram
     figures["生日关怀已发送"] = int((sent_in_month["kind"] == GREETING_KINDS[0]).sum()) if len(sent_in_month) else 0
     figures["节日问候已发送"] = int((sent_in_month["kind"] == GREETING_KINDS[1]).sum()) if len(sent_in_month) else 0
     figures["到期提醒已发送"] = int(sent_in_month["kind"].isin(REMINDER_KINDS).sum()) if len(sent_in_month) else 0
+    cars = frames["vehicles"][~(frames["vehicles"]["delivery_date"] > last)]
+    figures["回厂率"] = ratio(int(return_rate_cars(cars, frames["services"], last).sum()), len(cars))
 
     handover = frames["handover"]
     deadline = handover_deadlines(handover, settings, calendar)

@@ -17,6 +17,7 @@ from .greetings import holiday_greetings
 from .handover import overdue_handovers
 from .items import GREETING_KINDS, MESSAGE_KINDS, empty_items, stamp
 from .renewals import renewal_reminders
+from .retention import retention_items
 
 _KIND_ORDER = {c.zh: i for i, c in enumerate(DUE_KINDS)}
 
@@ -44,6 +45,7 @@ def due_items(
         overdue_complaints(frames["complaints"], settings, today),
         unconfirmed_complaints(frames["complaints"], settings, today, calendar),
         feedback_due_complaints(frames["complaints"], settings, today, calendar),
+        *retention_items(frames, sent, settings, today),
     ]
     return _with_details(_concat(parts), customers, vehicles, today)
 
@@ -57,6 +59,7 @@ def message_items(
         birthday_greetings(customers, visits, sent, settings, today),
         holiday_greetings(customers, visits, sent, settings, today),
         renewal_reminders(vehicles, sent, settings, today),
+        *retention_items(frames, sent, settings, today, messages_only=True),
     ]
     return _with_details(_concat(parts), customers, vehicles, today)
 

@@ -6,16 +6,19 @@ import datetime as dt
 
 import pandas as pd
 
+from ..schema import MESSAGE_KINDS as SCHEMA_MESSAGE_KINDS
+
 # kind, who and what it is about, the date it should be done by, and for
 # messages the occasion (birthday, holiday, expiry date) and the last day a
 # message still makes sense.
 ITEM_COLUMNS = ["kind", "customer_id", "vin", "due_date", "occasion", "expires", "note", "holiday"]
 
-# What the send journal hands the rules: messages already sent.
-SENT_COLUMNS = ["customer_id", "vin", "kind", "occasion"]
+# What the send journal hands the rules: messages already sent, and the day of the run that sent each.
+SENT_COLUMNS = ["customer_id", "vin", "kind", "occasion", "sent_day"]
 
 GREETING_KINDS = ("生日关怀", "节日问候")
-REMINDER_KINDS = ("保养提醒", "年审提醒", "续保提醒", "车船税提醒")
+# Every other kind a message is sent for (the schema's 消息模板 kinds) is a service reminder.
+REMINDER_KINDS = tuple(c.zh for c in SCHEMA_MESSAGE_KINDS if c.zh not in GREETING_KINDS)
 MESSAGE_KINDS = GREETING_KINDS + REMINDER_KINDS
 
 
@@ -42,6 +45,7 @@ def make_items(**columns) -> pd.DataFrame:
 def empty_sent() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="string") for c in SENT_COLUMNS})
     frame["occasion"] = pd.Series(dtype="datetime64[s]")
+    frame["sent_day"] = pd.Series(dtype="datetime64[s]")
     return frame
 
 

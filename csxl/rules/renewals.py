@@ -35,7 +35,8 @@ def renewal_reminders(vehicles: pd.DataFrame, sent: pd.DataFrame | None, setting
             due_date=rows[column],
             occasion=rows[column],
             expires=rows[column],
-            note=[t("note_expiry", settings.lang, what=t(label, settings.lang), date=iso(d)) for d in rows[column]],
+            note=[t("note_maintenance_recorded", settings.lang, date=iso(d)) if column == "maintenance_due"  # the clerk's date wins
+                  else t("note_expiry", settings.lang, what=t(label, settings.lang), date=iso(d)) for d in rows[column]],
         )
         found.append(items[~already_sent(items, sent, by_vehicle=True)])
     return pd.concat(found, ignore_index=True) if found else empty_items()
