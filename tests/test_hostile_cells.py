@@ -23,6 +23,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 import xlsxwriter
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -175,9 +176,7 @@ def _invoke(*args) -> object:
     return result
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(sheets())
-def test_hostile_cells_never_crash_and_every_unusable_value_is_a_problem(case):
+def _one_case(case):
     _cases[0] += 1
     folder = Path(tempfile.mkdtemp(prefix="csxl-hostile-"))
     try:
@@ -209,7 +208,17 @@ def test_hostile_cells_never_crash_and_every_unusable_value_is_a_problem(case):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_report_the_cases_run(campaign):
-    """Runs after the property (file order): its count goes into the run's summary."""
-    assert _cases[0] >= min(EXAMPLES, 10)
-    campaign(f"hostile cells (hypothesis): {_cases[0]} generated cases, each through check, refresh and remind --send")
+# Two shards, so that the two cores share the campaign (pytest-xdist runs each test on one worker); together they run EXAMPLES.
+SHARDS = 2
+
+
+@pytest.mark.parametrize("shard", range(SHARDS), ids=lambda shard: f"shard {shard + 1} of {SHARDS}")
+def test_hostile_cells_never_crash_and_every_unusable_value_is_a_problem(shard, campaign):
+    examples = EXAMPLES // SHARDS + (shard < EXAMPLES % SHARDS)
+    _cases[0] = 0
+    run = settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])(
+        given(sheets())(_one_case))
+    run()
+    assert _cases[0] >= min(examples, 5)
+    campaign(f"hostile cells (hypothesis, shard {shard + 1} of {SHARDS}): {_cases[0]} generated cases, "
+             "each through check, refresh and remind --send")
