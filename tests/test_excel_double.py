@@ -162,6 +162,16 @@ def test_charts_get_their_series_then_their_title(pair):
     assert len(charts) == 2 and all(c.title and c.api[1].SeriesCollection().Count for c in charts)
 
 
+def test_long_notes_wrap_and_their_rows_are_sized_as_in_the_file(pair):
+    app = double.App(today=DOUBLE_TODAY)
+    book = app.open(pair[0])
+    run_action("refresh", XlwingsBook(book))
+    due = book.sheets["今日待办"]
+    note = next(c for c in range(1, 20) if due.range((1, c)).value == "说明")
+    assert due.range((2, note)).wrap_text and not due.range((2, 1)).wrap_text
+    assert due.autofitted
+
+
 def test_no_printer_still_refreshes_and_the_page_is_set_up(pair, caplog):
     app = double.App(today=DOUBLE_TODAY, has_printer=False)
     book = app.open(pair[0])

@@ -164,3 +164,23 @@ def test_due_list_prints_one_page_wide_with_its_header_on_every_page(tmp_path):
     assert len(pages) <= len(result.due) // 25 + 1  # rows down the pages, never columns across them
     for page in pages:
         assert "事项类型" in page and "说明" in page  # the header row, first to last column, on every page
+    # every character of every note prints: a long 说明 wraps inside its column instead of running off the page
+    column = _printed_column(tmp_path / "今日待办.pdf", "说明")
+    notes = ["".join(note.split()) for note in result.due["note"].dropna()]
+    assert any(len(note) > 30 for note in notes)
+    assert [note for note in notes if note not in column] == []
+
+
+def _printed_column(pdf, header: str) -> str:
+    """What prints under ``header``, page by page and top to bottom, without spaces (pdftotext's word boxes)."""
+    import html
+    import re
+
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    printed = []
+    for page in boxes.split("<page ")[1:]:
+        words = [(float(y), float(x), float(right), html.unescape(word)) for x, y, right, word in
+                 re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', page)]
+        left = min(x for _, x, _, word in words if word == header)
+        printed += [word for _, x, _, word in sorted(words) if x >= left - 1 and word != header]
+    return "".join(printed)

@@ -232,6 +232,19 @@ class Range:
             self.sheet.cells.setdefault(key, Cell()).number_format = fmt
 
     @property
+    def wrap_text(self) -> bool:
+        return (self.row, self.column) in self.sheet.wrapped
+
+    @wrap_text.setter
+    def wrap_text(self, value: bool) -> None:
+        for key in self._coordinates():
+            (self.sheet.wrapped.add if value else self.sheet.wrapped.discard)(key)
+
+    @property
+    def rows(self):
+        return _Rows(self)
+
+    @property
     def column_width(self) -> float:
         return self.sheet.widths.get(self.column, 8.43)
 
@@ -260,6 +273,14 @@ class Range:
 @dataclass
 class _Font:
     bold: bool = False
+
+
+class _Rows:
+    def __init__(self, cells: Range):
+        self._cells = cells
+
+    def autofit(self) -> None:  # Excel sizes the rows to their wrapped text; the double only records it
+        self._cells.sheet.autofitted.append((self._cells.row, self._cells.last_row))
 
 
 class PageSetup:
@@ -366,6 +387,8 @@ class Sheet:
         self.widths: dict[int, float] = {}
         self.fonts: dict = {}
         self.colors: dict = {}
+        self.wrapped: set = set()
+        self.autofitted: list = []
         self.charts = Charts()
         self.api = _SheetApi(self)
 
@@ -392,6 +415,7 @@ class Sheet:
         self.cells.clear()
         self.fonts.clear()
         self.colors.clear()
+        self.wrapped.clear()
 
     def activate(self) -> None:
         self.book.active = self

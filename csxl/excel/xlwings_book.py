@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..schema import NUMERIC_TYPES, ColumnType
-from ..workbook.sheetxml import DECIMALS, cell_texts
+from ..workbook.sheetxml import DECIMALS, WRAP_WIDTH, cell_texts
 from ..workbook.styles import DATE_FORMAT, DATETIME_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT
 
 log = logging.getLogger("csxl.excel")
@@ -117,8 +117,14 @@ class XlwingsBook:
         for index, formats in enumerate(column_formats(sheet, frame), start=1):
             for first, last, fmt in _format_runs(formats):
                 ws.range((first + 2, index), (last + 2, index)).number_format = fmt
+        long_text = [index for index, column in enumerate(sheet.columns, start=1)
+                     if column.width >= WRAP_WIDTH and column.type not in NUMERIC_TYPES + (ColumnType.DATE, ColumnType.DATETIME)]
+        for index in long_text:  # as the file writer does: a long note grows down, the printed page stays one wide
+            ws.range((2, index), (max(2, len(frame) + 1), index)).wrap_text = True
         columns = [column_values(frame[key], column.type) for key, column in zip(sheet.keys, sheet.columns)]
         ws.range("A1").value = [sheet.headers(lang), *(list(row) for row in zip(*columns))]  # one call for the whole tab
+        if long_text and len(frame):
+            ws.range((2, 1), (len(frame) + 1, width)).rows.autofit()
         for index, column in enumerate(sheet.columns, start=1):
             ws.range((1, index)).column_width = column.width
         ws.range((1, 1), (1, width)).font.bold = True

@@ -17,6 +17,8 @@ from .styles import StyleIds
 
 # Figures are computed unrounded and rounded only here, as they are written (SPEC 5.4).
 DECIMALS = 2
+# Text columns at least this wide (说明, 意见, …) wrap: a printed page is one wide, so a long note must grow down, not off the edge.
+WRAP_WIDTH = 28
 _FOOTER = {"zh": "&amp;L&amp;A&amp;R第 &amp;P 页，共 &amp;N 页", "en": "&amp;L&amp;A&amp;RPage &amp;P of &amp;N"}
 
 # Characters XML 1.0 cannot carry at all (RE2 syntax: the kernels below are Arrow's).
@@ -82,7 +84,7 @@ def _number_texts(numbers: np.ndarray) -> pa.Array:
 
 
 def _column_cells(values: pd.Series, kind: ColumnType, letter: str, rows: pa.Array, styles: StyleIds, date1904: bool,
-                  row_kinds=None) -> pa.Array:
+                  row_kinds=None, wrapped: bool = False) -> pa.Array:
     """One XML fragment per row (null for an empty cell)."""
     refs = _joined(letter, rows)
     if kind in (ColumnType.DATE, ColumnType.DATETIME):
@@ -101,7 +103,27 @@ def _column_cells(values: pd.Series, kind: ColumnType, letter: str, rows: pa.Arr
                                else [f' s="{cell_styles[0]}"' if cell_styles and cell_styles[0] else ""] * len(values), pa.string())
         return _joined('<c r="', refs, '"', style_attrs, "><v>", _number_texts(numbers), "</v></c>")
     text = pa.array(values.astype("string").to_numpy(dtype=object, na_value=None), pa.string())
-    return _text_cells(refs, text)
+    return _text_cells(refs, text, styles.wrapped if wrapped else 0)
+
+
+_ROW_HEIGHT = 15  # points, one line of the default font
+_WIDE = r"[\x{2e80}-\x{ffff}]"  # a CJK character (or a full-width mark) takes two units of column width
+
+
+def _row_heights(frame: pd.DataFrame, widths: list[int], kinds: list[ColumnType]) -> pa.Array:
+    """Per row, ``ht`` for the lines its longest wrapped text needs ("" for one line).
+
+    Neither Excel nor LibreOffice grows a row for wrapped text written into a file, so the height is set here.
+    """
+    lines = np.ones(len(frame), dtype="int64")
+    for index, width in enumerate(widths):
+        if width < WRAP_WIDTH or kinds[index] in NUMERIC_TYPES or kinds[index] in (ColumnType.DATE, ColumnType.DATETIME):
+            continue
+        text = pa.array(frame.iloc[:, index].astype("string").to_numpy(dtype=object, na_value=None), pa.string())
+        units = pc.add(pc.utf8_length(text), pc.count_substring_regex(text, _WIDE)).fill_null(0).to_numpy(zero_copy_only=False)
+        lines = np.maximum(lines, np.ceil(units / max(1, width - 1)).astype("int64"))
+    heights = [f' ht="{_ROW_HEIGHT * n}" customHeight="1"' if n > 1 else "" for n in np.minimum(lines, 15)]
+    return pa.array(heights, pa.string())
 
 
 def render_sheet(
@@ -121,7 +143,8 @@ def render_sheet(
     letters = [xl_col_to_name(i) for i in range(len(headers))]
     row_kinds = frame.attrs.get("row_kinds")
     numbers = pc.cast(pa.array(np.arange(2, len(frame) + 2)), pa.string())
-    columns = [_column_cells(frame.iloc[:, i], kinds[i], letters[i], numbers, styles, date1904, row_kinds) for i in range(len(headers))]
+    columns = [_column_cells(frame.iloc[:, i], kinds[i], letters[i], numbers, styles, date1904, row_kinds, widths[i] >= WRAP_WIDTH)
+               for i in range(len(headers))]
     last_row = len(frame) + 1
     out = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
@@ -142,7 +165,8 @@ def render_sheet(
     ]
     if len(frame):
         cells = [pc.fill_null(column, "") for column in columns]
-        rows = pc.binary_join_element_wise('<row r="', numbers, '">', *cells, "</row>", "")
+        heights = _row_heights(frame, widths, kinds)
+        rows = pc.binary_join_element_wise('<row r="', numbers, '"', heights, ">", *cells, "</row>", "")
         out.append(pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(rows)], pa.int32()), rows), "")[0].as_py())
     out.append(
         '</sheetData><pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'

@@ -29,6 +29,7 @@ class StyleIds:
     decimal: int
     datetime: int = 0
     text: int = 0
+    wrapped: int = 0  # long text: wrapped, top-aligned, so a printed page shows every character
 
 
 def _child(parent, tag: str, before: tuple[str, ...] = ()):
@@ -110,8 +111,9 @@ def _thin_border_id(root) -> int:
     return _append_counted(borders, border)
 
 
-def _xf_id(root, num_fmt: int, font: int, fill: int, border: int = 0, vertical: str | None = None) -> int:
+def _xf_id(root, num_fmt: int, font: int, fill: int, border: int = 0, vertical: str | None = None, wrap: bool = False) -> int:
     xfs = _child(root, "cellXfs", ("cellStyles", "dxfs", "tableStyles", "colors", "extLst"))
+    wanted = {k: v for k, v in (("vertical", vertical), ("wrapText", "1" if wrap else None)) if v}
     for index, xf in enumerate(xfs):
         alignment = xf.find(_q(MAIN_NS, "alignment"))
         if (
@@ -119,17 +121,16 @@ def _xf_id(root, num_fmt: int, font: int, fill: int, border: int = 0, vertical: 
             and int(xf.get("fontId", 0)) == font
             and int(xf.get("fillId", 0)) == fill
             and int(xf.get("borderId", 0)) == border
-            and (alignment.get("vertical") if alignment is not None else None) == vertical
-            and (alignment is None or set(alignment.attrib) <= {"vertical"})
+            and (dict(alignment.attrib) if alignment is not None else {}) == wanted
         ):
             return index
     xf = etree.Element(_q(MAIN_NS, "xf"), numFmtId=str(num_fmt), fontId=str(font), fillId=str(fill), borderId=str(border), xfId="0")
     for attribute, used in (("applyNumberFormat", num_fmt), ("applyFont", font), ("applyFill", fill), ("applyBorder", border)):
         if used:
             xf.set(attribute, "1")
-    if vertical:
+    if wanted:
         xf.set("applyAlignment", "1")
-        etree.SubElement(xf, _q(MAIN_NS, "alignment"), vertical=vertical)
+        etree.SubElement(xf, _q(MAIN_NS, "alignment"), **wanted)
     return _append_counted(xfs, xf)
 
 
@@ -143,6 +144,7 @@ def ensure_styles(styles_xml: bytes) -> tuple[bytes, StyleIds]:
         percent=_xf_id(root, _format_id(root, PERCENT_FORMAT), 0, 0),
         decimal=_xf_id(root, _format_id(root, DECIMAL_FORMAT), 0, 0),
         datetime=_xf_id(root, _format_id(root, DATETIME_FORMAT), 0, 0),
+        wrapped=_xf_id(root, 0, 0, 0, vertical="top", wrap=True),
     )
     after = _bytes(root)
     return (styles_xml if after == before else after), ids
