@@ -195,7 +195,7 @@ def _add_mistakes(rows: dict[str, list[dict]], today: dt.date) -> None:
     rows["visits"][0]["overall"] = 11
     rows["visits"][1]["kind"] = "电话回访"
     rows["services"][0]["date_out"] = "2026-02-30"
-    rows["services"][4]["mileage"] = 1_234_567_0.0  # a digit too many
+    rows["services"][4]["mileage"] = 12_345_670.0  # a digit too many
     rows["complaints"][0]["status"] = "搁置"
 
 

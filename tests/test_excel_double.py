@@ -240,3 +240,19 @@ def test_a_column_of_csxl_due_reads_the_sheets_once(pair, monkeypatch):
     monkeypatch.setattr(udfs, "monotonic", lambda: 1000.0)  # a later recalculation reads afresh
     udfs.CSXL_DUE("LSVDIGITS00000001", caller)
     assert len(reads) == 2
+
+
+def test_an_english_workbook_over_the_double_gives_the_file_paths_tabs(tmp_path, today):
+    rows = demo_rows(TODAY, 15)
+    excel_copy = build_template(tmp_path / "excel" / "book.xlsx", lang="en", rows=rows)
+    file_copy = build_template(tmp_path / "file" / "book.xlsx", lang="en", rows=rows)
+    file_said = selftest.file_path_results(file_copy)
+    app = double.App(today=DOUBLE_TODAY)
+    book = app.open(excel_copy)
+    excel_said = _run_all(book, app)
+    names = [s.name("en") for s in GENERATED_SHEETS]
+    expected = selftest.file_tabs(file_copy, names)
+    assert "Due today" in expected and "monthly_report" in expected
+    assert selftest.differences(expected, selftest.book_tabs(book.sheets, names)) == []
+    assert {a: m.replace(str(excel_copy.parent), "…") for a, m in excel_said.items()} == \
+        {a: m.replace(str(file_copy.parent), "…") for a, m in file_said.items()}

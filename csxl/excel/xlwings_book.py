@@ -20,6 +20,7 @@ import pyarrow as pa
 from ..schema import NUMERIC_TYPES, ColumnType
 from ..workbook.sheetxml import DECIMALS, WRAP_WIDTH, cell_texts
 from ..workbook.styles import DATE_FORMAT, DATETIME_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT
+from ..workbook.writer import localised
 
 log = logging.getLogger("csxl.excel")
 
@@ -112,21 +113,23 @@ class XlwingsBook:
         ws.clear()
         for chart in list(ws.charts):
             chart.delete()
+        frame = localised(frame, sheet, lang)  # choices in the tab's language, as the file writer writes them
+        widths = [column.width_for(lang) for column in sheet.columns]
         width = len(sheet.columns)
         ws.range((1, 1), (1, width)).number_format = TEXT_FORMAT  # headers are text too
         for index, formats in enumerate(column_formats(sheet, frame), start=1):
             for first, last, fmt in _format_runs(formats):
                 ws.range((first + 2, index), (last + 2, index)).number_format = fmt
         long_text = [index for index, column in enumerate(sheet.columns, start=1)
-                     if column.width >= WRAP_WIDTH and column.type not in NUMERIC_TYPES + (ColumnType.DATE, ColumnType.DATETIME)]
+                     if widths[index - 1] >= WRAP_WIDTH and column.type not in NUMERIC_TYPES + (ColumnType.DATE, ColumnType.DATETIME)]
         for index in long_text:  # as the file writer does: a long note grows down, the printed page stays one wide
             ws.range((2, index), (max(2, len(frame) + 1), index)).wrap_text = True
         columns = [column_values(frame[key], column.type) for key, column in zip(sheet.keys, sheet.columns)]
         ws.range("A1").value = [sheet.headers(lang), *(list(row) for row in zip(*columns))]  # one call for the whole tab
         if long_text and len(frame):
             ws.range((2, 1), (len(frame) + 1, width)).rows.autofit()
-        for index, column in enumerate(sheet.columns, start=1):
-            ws.range((1, index)).column_width = column.width
+        for index, column_width in enumerate(widths, start=1):
+            ws.range((1, index)).column_width = column_width
         ws.range((1, 1), (1, width)).font.bold = True
         ws.range((1, 1), (1, width)).color = (221, 235, 247)
         self._page_setup(ws)

@@ -206,13 +206,15 @@ class _Edit:
             self.replacements["docProps/app.xml"] = _bytes(self.app)
 
 
-def _localised(frame: pd.DataFrame, sheet: Sheet, lang: str) -> pd.DataFrame:
+def localised(frame: pd.DataFrame, sheet: Sheet, lang: str) -> pd.DataFrame:
+    """The frame as a tab in ``lang`` shows it: the sheet's columns in order, choices in that language (attrs kept)."""
     out = pd.DataFrame(index=frame.index)
     for column in sheet.columns:
         values = frame[column.key] if column.key in frame else pd.Series(None, index=frame.index, dtype=object)
         if column.type in (ColumnType.CHOICE, ColumnType.YESNO) and lang != "zh":
             values = values.map(lambda v, c=column: v if pd.isna(v) else choice_label(c.choices, v, lang))
         out[column.key] = values
+    out.attrs = frame.attrs
     return out
 
 
@@ -246,10 +248,8 @@ def generated_parts(package: Package, frames: dict[Sheet, pd.DataFrame], lang: s
         drawing = edit.add_charts(entry, charts[sheet], sheet.keys) if charts.get(sheet) else None
         if drawing:
             edit.removals.discard(Package.rels_of(entry.part))
-        localised = _localised(frame, sheet, lang)
-        localised.attrs = frame.attrs
         edit.replacements[entry.part] = render_sheet(
-            localised,
+            localised(frame, sheet, lang),
             sheet.headers(lang),
             [c.type for c in sheet.columns],
             [c.width_for(lang) for c in sheet.columns],
