@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..schema import NUMERIC_TYPES, ColumnType
-from ..workbook.sheetxml import DECIMALS, WRAP_WIDTH, cell_texts
+from ..workbook.sheetxml import cell_texts, figures, wraps
 from ..workbook.styles import DATE_FORMAT, DATETIME_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT
 from ..workbook.writer import localised
 
@@ -41,8 +41,7 @@ def column_values(values: pd.Series, kind: ColumnType) -> list:
         moments = moments.dt.floor("D") if kind is ColumnType.DATE else moments.dt.round("s")
         return [None if pd.isna(m) else m.to_pydatetime() for m in moments]
     if kind in NUMERIC_TYPES:
-        numbers = pd.to_numeric(values, errors="coerce").astype("float64").round(DECIMALS)
-        return [None if pd.isna(n) else float(n) for n in numbers]
+        return [None if pd.isna(n) else float(n) for n in figures(values)]
     texts = cell_texts(pa.array(values.astype("string").to_numpy(dtype=object, na_value=None), pa.string())).to_pylist()
     # The apostrophe is Excel's own "this is text" mark, kept out of the value: belt and braces over the Text format.
     return [None if not t else "'" + t if t.startswith(_FORMULA_STARTS) or t.startswith("'") else t for t in texts]
@@ -120,8 +119,7 @@ class XlwingsBook:
         for index, formats in enumerate(column_formats(sheet, frame), start=1):
             for first, last, fmt in _format_runs(formats):
                 ws.range((first + 2, index), (last + 2, index)).number_format = fmt
-        long_text = [index for index, column in enumerate(sheet.columns, start=1)
-                     if widths[index - 1] >= WRAP_WIDTH and column.type not in NUMERIC_TYPES + (ColumnType.DATE, ColumnType.DATETIME)]
+        long_text = [index for index, column in enumerate(sheet.columns, start=1) if wraps(column.type, widths[index - 1])]
         for index in long_text:  # as the file writer does: a long note grows down, the printed page stays one wide
             ws.range((2, index), (max(2, len(frame) + 1), index)).wrap_text = True
         columns = [column_values(frame[key], column.type) for key, column in zip(sheet.keys, sheet.columns)]

@@ -75,6 +75,16 @@ def _number_styles(kind: ColumnType, styles: StyleIds, count: int, row_kinds) ->
     return [by_kind.get(kind, 0)] * count
 
 
+def wraps(kind: ColumnType, width: float) -> bool:
+    """Whether a column's cells wrap: text at least WRAP_WIDTH wide (the file writer and the Excel adapter both ask)."""
+    return width >= WRAP_WIDTH and kind not in NUMERIC_TYPES and kind not in (ColumnType.DATE, ColumnType.DATETIME)
+
+
+def figures(values: pd.Series) -> pd.Series:
+    """A figure column as written: a float, rounded to DECIMALS (NaN where there is none)."""
+    return pd.to_numeric(values, errors="coerce").astype("float64").round(DECIMALS)
+
+
 def _number_texts(numbers: np.ndarray) -> pa.Array:
     """Shortest round-trip text of each number ("12", "0.67", "1e+20"); null for NaN."""
     whole = np.isfinite(numbers) & (numbers == np.round(numbers)) & (np.abs(numbers) < 2**53)
@@ -97,7 +107,7 @@ def _column_cells(values: pd.Series, kind: ColumnType, letter: str, rows: pa.Arr
             style = styles.datetime
         return _joined('<c r="', refs, f'" s="{style}"><v>', _number_texts(serials), "</v></c>")
     if kind in NUMERIC_TYPES:
-        numbers = pd.to_numeric(values, errors="coerce").astype("float64").round(DECIMALS).to_numpy(na_value=np.nan)
+        numbers = figures(values).to_numpy(na_value=np.nan)
         cell_styles = _number_styles(kind, styles, len(values), row_kinds)
         style_attrs = pa.array([f' s="{style}"' if style else "" for style in cell_styles] if len(set(cell_styles)) > 1
                                else [f' s="{cell_styles[0]}"' if cell_styles and cell_styles[0] else ""] * len(values), pa.string())
@@ -117,7 +127,7 @@ def _row_heights(frame: pd.DataFrame, widths: list[int], kinds: list[ColumnType]
     """
     lines = np.ones(len(frame), dtype="int64")
     for index, width in enumerate(widths):
-        if width < WRAP_WIDTH or kinds[index] in NUMERIC_TYPES or kinds[index] in (ColumnType.DATE, ColumnType.DATETIME):
+        if not wraps(kinds[index], width):
             continue
         text = pa.array(frame.iloc[:, index].astype("string").to_numpy(dtype=object, na_value=None), pa.string())
         units = pc.add(pc.utf8_length(text), pc.count_substring_regex(text, _WIDE)).fill_null(0).to_numpy(zero_copy_only=False)
@@ -143,7 +153,7 @@ def render_sheet(
     letters = [xl_col_to_name(i) for i in range(len(headers))]
     row_kinds = frame.attrs.get("row_kinds")
     numbers = pc.cast(pa.array(np.arange(2, len(frame) + 2)), pa.string())
-    columns = [_column_cells(frame.iloc[:, i], kinds[i], letters[i], numbers, styles, date1904, row_kinds, widths[i] >= WRAP_WIDTH)
+    columns = [_column_cells(frame.iloc[:, i], kinds[i], letters[i], numbers, styles, date1904, row_kinds, wraps(kinds[i], widths[i]))
                for i in range(len(headers))]
     last_row = len(frame) + 1
     out = [
