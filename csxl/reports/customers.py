@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..frameops import is_in, lookup
 from ..rules.items import days, stamp
-from ..rules.retention import return_rate_cars
+from ..rules.retention import order_days, return_rate_cars
 from ..schema import (
     AGE_BAND_DIMENSION, AGE_BANDS, ALL, CAR_AGE_BANDS, CAR_AGE_DIMENSION, CAR_AGE_LIMITS, CUSTOMER_ANALYSIS, CUSTOMER_VALUE, CUSTOMERS, SERVICE_KIND_DIMENSION, SERVICE_KINDS, VEHICLES,
     choice_label,
@@ -22,7 +22,7 @@ def dated_orders(frames: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> pd.Dat
     """Orders with their customer and date (交车日期, else 进厂日期), leaving out those dated after ``as_of``."""
     services = frames["services"]
     owners = frames["vehicles"].set_index("vin")["customer_id"]
-    date = services["date_out"].fillna(services["date_in"])
+    date = order_days(services)
     orders = services.assign(customer_id=lookup(services["vin"], owners), date=date)
     return orders[~(orders["date"] > as_of)]
 
@@ -57,11 +57,16 @@ def customer_value(frames: dict[str, pd.DataFrame], settings: Settings, as_of: d
     return frame[CUSTOMER_VALUE.keys].reset_index(drop=True).assign(customer_id=lambda f: f["customer_id"].astype("string"))
 
 
+def whole_years(since: pd.Series, as_of: dt.date) -> pd.Series:
+    """Full years from each date to ``as_of`` (an anniversary on ``as_of`` counts); NaN without a date."""
+    start = pd.to_datetime(since)
+    reached = (start.dt.month < as_of.month) | ((start.dt.month == as_of.month) & (start.dt.day <= as_of.day))
+    return as_of.year - start.dt.year - (~reached).astype("int64")
+
+
 def age_bands(birthdays: pd.Series, as_of: dt.date) -> pd.Series:
     """The 年龄段 of each customer, by full years of age at ``as_of``."""
-    born = pd.to_datetime(birthdays)
-    had_birthday = (born.dt.month < as_of.month) | ((born.dt.month == as_of.month) & (born.dt.day <= as_of.day))
-    age = as_of.year - born.dt.year - (~had_birthday).astype("int64")
+    age = whole_years(birthdays, as_of)
     bands = pd.cut(age, bins=[-np.inf, 30, 40, 50, 60, np.inf], right=False, labels=[b.zh for b in AGE_BANDS[:5]])
     return bands.astype("string").fillna(AGE_BANDS[-1].zh)
 
@@ -117,10 +122,8 @@ def _service_kind_rows(row, vehicles, orders, lang) -> list[dict]:
 
 def car_age_bands(delivery: pd.Series, as_of: dt.date) -> pd.Series:
     """The 车龄 band of each car, by whole years since delivery at ``as_of`` (NA without a delivery date)."""
-    delivered = pd.to_datetime(delivery)
-    had_anniversary = (delivered.dt.month < as_of.month) | ((delivered.dt.month == as_of.month) & (delivered.dt.day <= as_of.day))
-    years = as_of.year - delivered.dt.year - (~had_anniversary).astype("int64")
-    bands = pd.cut(years, bins=[-np.inf, *CAR_AGE_LIMITS, np.inf], right=False, labels=[b.zh for b in CAR_AGE_BANDS])
+    bands = pd.cut(whole_years(delivery, as_of), bins=[-np.inf, *CAR_AGE_LIMITS, np.inf], right=False,
+                   labels=[b.zh for b in CAR_AGE_BANDS])
     return bands.astype("string")
 
 

@@ -20,9 +20,13 @@ from .items import already_sent, days, empty_items, iso, iso_texts, make_items, 
 
 MAINTENANCE = "保养"
 MAX_MILEAGE = 1_000_000
-# A prediction is "due" this many days ahead, like the other reminders' 到期提醒提前天数.
 FIRST_SERVICE, PREDICTED, DECLINED, WARRANTY, NO_RETURN = "首保提醒", "保养提醒", "维修建议跟进", "质保到期", "提醒后未回厂"
 REMINDERS_FOLLOWED_UP = ("保养提醒", "首保提醒")
+
+
+def order_days(services: pd.DataFrame) -> pd.Series:
+    """An order's day: its 交车日期, else its 进厂日期 (SPEC 5.4)."""
+    return services["date_out"].fillna(services["date_in"])
 
 
 class Orders:
@@ -31,7 +35,7 @@ class Orders:
     def __init__(self, services: pd.DataFrame, today: dt.date | None):
         self.services = services
         self.codes, self.cars = pd.factorize(services["vin"].astype("string"), use_na_sentinel=True)
-        day = services["date_out"].fillna(services["date_in"]).to_numpy(dtype="datetime64[s]")
+        day = order_days(services).to_numpy(dtype="datetime64[s]")
         self.known = ~np.isnat(day) & (self.codes >= 0)  # dated, of a car, and (given ``today``) not after it
         if today is not None:
             self.known &= day <= np.datetime64(stamp(today), "s")
@@ -56,18 +60,23 @@ class Orders:
 
     def latest_day(self, mask: np.ndarray) -> np.ndarray:
         """Per car code, the latest day among the rows of ``mask`` (NaT for none)."""
-        latest = np.full(len(self.cars), np.datetime64("NaT"), dtype="datetime64[s]")
-        rows = np.flatnonzero(mask)
-        order = rows[np.lexsort((self.day[rows], self.codes[rows]))]
-        ends = _group_ends(self.codes[order])
-        latest[self.codes[order[ends]]] = self.day[order[ends]]
-        return latest
+        return _at(self.day, self.last_rows(mask, self.day), np.datetime64("NaT"))
 
     def ranked(self, mask: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The rows of ``mask`` ordered by car, then ``key``; and which of them end their car's run."""
         rows = np.flatnonzero(mask)
         order = rows[np.lexsort((key[rows], self.codes[rows]))]
         return order, _group_ends(self.codes[order])
+
+    def last_rows(self, mask: np.ndarray, key: np.ndarray, back: int = 0) -> np.ndarray:
+        """Per car code, the row of ``mask`` that is last by ``key`` (``back`` = 1: the one before it); -1 for none."""
+        order, ends = self.ranked(mask, key)
+        positions = np.flatnonzero(ends) - back
+        same_car = positions >= 0
+        same_car[same_car] = self.codes[order[positions[same_car]]] == self.codes[order[np.flatnonzero(ends)[same_car]]]
+        found = np.full(len(self.cars), -1)
+        found[self.codes[order[np.flatnonzero(ends)[same_car]]]] = order[positions[same_car]]
+        return found
 
 
 def _group_ends(codes: np.ndarray) -> np.ndarray:
@@ -86,10 +95,10 @@ def mileage_problems(services: pd.DataFrame, orders: Orders | None = None) -> tu
     """(mileage lower than an earlier order's of the same car, mileage above a million km): masks over ``services``."""
     orders = orders or Orders(services, None)
     readings = ~np.isnan(orders.mileage) & ~np.isnat(orders.read_on) & (orders.codes >= 0)  # every order, whatever its day
-    order, _ = orders.ranked(readings, orders.read_on)
+    order, ends = orders.ranked(readings, orders.read_on)
     codes, km = orders.codes[order], orders.mileage[order]
     highest = pd.Series(km).groupby(codes).cummax().to_numpy()
-    starts = np.r_[True, codes[1:] != codes[:-1]] if len(codes) else np.zeros(0, dtype=bool)
+    starts = np.r_[True, ends[:-1]]  # a car's first reading: nothing before it
     before = np.where(starts, np.nan, np.r_[np.nan, highest[:-1]])
     backwards = np.zeros(len(services), dtype=bool)
     backwards[order[km < before]] = True
@@ -129,9 +138,7 @@ def predicted_maintenance(vehicles: pd.DataFrame, orders: Orders, backwards: np.
     services = orders.services
     spoiled = np.zeros(len(orders.cars) + 1, dtype=bool)
     spoiled[orders.codes[backwards]] = True  # a car with mileage going backwards gets no prediction
-    order, ends = orders.ranked(orders.maintenance, orders.day)
-    last_service = np.full(len(orders.cars), -1)
-    last_service[orders.codes[order[ends]]] = order[ends]
+    last_service = orders.last_rows(orders.maintenance, orders.day)
     cars = vehicles.loc[vehicles["maintenance_due"].isna(), ["vin", "customer_id"]]
     codes = orders.code_of(cars["vin"])
     anchor = _at(last_service, codes, -1)
@@ -140,13 +147,8 @@ def predicted_maintenance(vehicles: pd.DataFrame, orders: Orders, backwards: np.
     last_day, last_km = orders.day[anchor], orders.mileage[anchor]
     by_interval = (pd.Series(last_day) + pd.DateOffset(months=settings.maintenance_interval_months)).to_numpy(dtype="datetime64[s]")
     readings = ~np.isnan(orders.mileage) & (orders.mileage <= MAX_MILEAGE) & ~np.isnat(orders.read_on) & orders.known
-    order, ends = orders.ranked(readings, orders.read_on)
-    latest = np.full(len(orders.cars), -1)
-    earlier = np.full(len(orders.cars), -1)
-    latest[orders.codes[order[ends]]] = order[ends]
-    has_two = ends & np.r_[False, orders.codes[order][1:] == orders.codes[order][:-1]] if len(order) else ends
-    earlier[orders.codes[order[has_two]]] = order[np.flatnonzero(has_two) - 1]
-    a, b = earlier[codes], latest[codes]
+    a = orders.last_rows(readings, orders.read_on, back=1)[codes]  # the car's last two readings
+    b = orders.last_rows(readings, orders.read_on)[codes]
     two = (a >= 0) & (b >= 0)
     a, b = np.where(two, a, 0), np.where(two, b, 0)
     day_a = np.where(two, orders.read_on[a], np.datetime64("NaT"))
@@ -264,6 +266,6 @@ def retention_items(frames: dict[str, pd.DataFrame], sent, settings: Settings, t
 
 def return_rate_cars(vehicles: pd.DataFrame, services: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
     """Per car: True when it had an order in the 12 months ending ``as_of`` (回厂率's numerator)."""
-    day = services["date_out"].fillna(services["date_in"])
+    day = order_days(services)
     recent = services.loc[(day > as_of - pd.DateOffset(months=12)) & (day <= as_of), "vin"]
     return is_in(vehicles["vin"], recent)
