@@ -11,10 +11,8 @@ import pytest
 
 from csxl.demo import demo_rows
 from csxl.excel import double, selftest
-from csxl.excel.actions import ACTIONS
 from csxl.excel.run import UNSAVED_NOTE, run_action
 from csxl.excel.xlwings_book import XlwingsBook
-from csxl.schema import GENERATED_SHEETS
 from csxl.workbook.template import build_template
 
 TODAY = dt.date(2026, 11, 24)
@@ -118,22 +116,13 @@ def pair(tmp_path, today):
     return excel_copy, file_copy
 
 
-def _run_all(book, app):
-    said = {}
-    for action in ACTIONS:
-        app.answers = selftest.answers_for(action)
-        said[action] = run_action(action, XlwingsBook(book))
-    return said
-
-
 def test_nine_actions_over_the_double_give_the_file_paths_tabs_cell_for_cell(pair):
     excel_copy, file_copy = pair
     file_said = selftest.file_path_results(file_copy)
     app = double.App(today=DOUBLE_TODAY)
     book = app.open(excel_copy)
-    excel_said = _run_all(book, app)
-    names = [s.name("zh") for s in GENERATED_SHEETS]
-    tabs = selftest.book_tabs(book.sheets, names)
+    excel_said = selftest.xlwings_results(book, app)
+    tabs = selftest.book_tabs(book.sheets, selftest.generated_names())
     checks = selftest.compare_results(file_copy, file_said, excel_said, tabs, excel_copy.parent)
     assert [c.line() for c in checks if not c.passed] == []
     assert len(tabs) >= 11  # every report tab, 今日待办 and 数据问题
@@ -249,8 +238,8 @@ def test_an_english_workbook_over_the_double_gives_the_file_paths_tabs(tmp_path,
     file_said = selftest.file_path_results(file_copy)
     app = double.App(today=DOUBLE_TODAY)
     book = app.open(excel_copy)
-    excel_said = _run_all(book, app)
-    names = [s.name("en") for s in GENERATED_SHEETS]
+    excel_said = selftest.xlwings_results(book, app)
+    names = selftest.generated_names("en")
     expected = selftest.file_tabs(file_copy, names)
     assert "Due today" in expected and "monthly_report" in expected
     assert selftest.differences(expected, selftest.book_tabs(book.sheets, names)) == []

@@ -130,19 +130,34 @@ def file_path_results(path: Path) -> dict[str, str]:
     return {action: run_action(action, FileBook(path, answers=answers_for(action))) for action in ACTIONS}
 
 
+def generated_names(lang: str = "zh") -> list[str]:
+    from ..schema import GENERATED_SHEETS
+
+    return [sheet.name(lang) for sheet in GENERATED_SHEETS]
+
+
+def xlwings_results(book, app) -> dict[str, str]:
+    """Every ribbon action through the Excel adapter on ``book`` (of the double's ``app``): what the clerk is told."""
+    from .run import run_action
+    from .xlwings_book import XlwingsBook
+
+    said = {}
+    for action in ACTIONS:
+        app.answers = answers_for(action)
+        said[action] = run_action(action, XlwingsBook(book))
+    return said
+
+
 def _same_message(a: str, b: str, folders: tuple[Path, Path]) -> bool:
     return a.replace(str(folders[0]), "…") == b.replace(str(folders[1]), "…")
 
 
 def compare_results(file_path: Path, file_said: dict, excel_said: dict, excel_tabs: dict, excel_folder: Path) -> list[Check]:
-    from ..schema import GENERATED_SHEETS
-
     checks = []
     for action in ACTIONS:
         same = _same_message(file_said[action], excel_said.get(action, ""), (file_path.parent, excel_folder))
         checks.append(Check(f"功能区按钮 {action}", same, "" if same else f"文件路径说「{file_said[action]}」，Excel 说「{excel_said.get(action)}」"))
-    names = [s.name("zh") for s in GENERATED_SHEETS]
-    expected = file_tabs(file_path, names)
+    expected = file_tabs(file_path, generated_names())
     found = differences(expected, excel_tabs)
     checks.append(Check(f"生成的工作表逐格一致（{len(expected)} 张）", not found,
                         "；".join(found[:MAX_DIFFERENCES]) + (f"；…共 {len(found)} 处" if len(found) > MAX_DIFFERENCES else "")))
@@ -176,22 +191,15 @@ def udf_checks(evaluate, vin: str) -> list[Check]:
 def run_on_double(today: dt.date) -> list[Check]:
     """The same actions and comparisons over the test double of Excel (no Excel here)."""
     from . import double
-    from .run import run_action
     from .udfs import CSXL_DUE, CSXL_LUNAR, CSXL_NEXT_BIRTHDAY, CSXL_WORKDAY
-    from .xlwings_book import XlwingsBook
 
     with tempfile.TemporaryDirectory(prefix="csxl-selftest-") as work:
         excel_copy, file_copy = scratch_workbooks(Path(work), today)
         file_said = file_path_results(file_copy)
         app = double.App(today=today)
         book = app.open(excel_copy)
-        excel_said = {}
-        for action in ACTIONS:
-            app.answers = answers_for(action)
-            excel_said[action] = run_action(action, XlwingsBook(book))
-        from ..schema import GENERATED_SHEETS
-
-        tabs = book_tabs(book.sheets, [s.name("zh") for s in GENERATED_SHEETS])
+        excel_said = xlwings_results(book, app)
+        tabs = book_tabs(book.sheets, generated_names())
         checks = compare_results(file_copy, file_said, excel_said, tabs, excel_copy.parent)
         vin = first_vin(file_copy)
         caller = book.sheets[0].range("A1")

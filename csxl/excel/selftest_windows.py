@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .actions import ACTIONS
 from .addin import ADDIN_NAME, ansi_code_page, install_plan, interpreter_problems
-from .selftest import Check, answers_for, book_tabs, compare_results, file_path_results, first_vin, importable_in, scratch_workbooks, udf_checks
+from .selftest import Check, answers_for, book_tabs, compare_results, file_path_results, first_vin, generated_names, importable_in, scratch_workbooks, udf_checks
 
 MACRO_ENTRY = "CsxlRibbon.CsxlRun"  # the ribbon's callback without the IRibbonControl, which only the ribbon can make
 
@@ -104,9 +104,7 @@ def run_in_excel(today: dt.date) -> list[Check]:
                     said[action] = app.status_bar or ""
                 except Exception as exc:  # noqa: BLE001 - a broken macro is a FAIL line
                     said[action] = f"{type(exc).__name__}: {exc}"
-            from ..schema import GENERATED_SHEETS
-
-            tabs = book_tabs(book.sheets, [s.name("zh") for s in GENERATED_SHEETS])
+            tabs = book_tabs(book.sheets, generated_names())
             checks += compare_results(file_copy, file_said, said, tabs, excel_copy.parent)
             vin = first_vin(file_copy)
             scratch = book.sheets.add("自检函数")
