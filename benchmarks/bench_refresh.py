@@ -55,7 +55,7 @@ mark("read")
 order = list(sheets) + ["end"]
 times = list(sheets.values()) + [time.perf_counter()]
 per_sheet = {order[i]: round(times[i + 1] - times[i], 3) for i in range(len(order) - 1)}
-result = jobs.compute_due(book, today, jobs.sent_messages(path))
+result = jobs.compute_due(book, today, jobs.journal_facts(path))
 mark("rules")
 reports = jobs.compute_reports(book, today, tasks=result.tasks)
 mark("reports")

@@ -252,7 +252,7 @@ def _remind_and_report(path: Path, today: dt.date, send: bool, config, demo: boo
     from .settings import Settings
 
     stop = _stop_on_signals() if send else (lambda: False)
-    result = jobs.remind(path, today, send=send, config=config, should_stop=stop)
+    result = jobs.remind(path, today, send=send, config=config, should_stop=stop, scheduled=demo)
     for line in remind_lines(result, CLI_LANG, where=config.outbox or path.parent / jobs.OUTBOX_FOLDER):
         click.echo(line)
     counts = result.counts or {}
@@ -300,6 +300,29 @@ def run(path: Path, config: Path | None, poll: float):
     log_file = setup_logging(path)
     click.echo(f"日志：{log_file}" if CLI_LANG == "zh" else f"log: {log_file}")
     run_forever(path, load_config(path, config), poll_seconds=poll, echo=click.echo)
+
+
+@cli.command()
+@workbook_path
+@_friendly_errors
+def receipts(path: Path):
+    """拉取短信回执和客户回复（退订）写入发送记录 / Pull SMS delivery reports and replies (TD) into the journal."""
+    from . import jobs
+
+    result = jobs.receipts(path)
+    zh = CLI_LANG == "zh"
+    if result.channel is None:
+        click.echo("设置中没有短信服务商：发件箱和邮件没有回执" if zh else "no SMS provider is set: the outbox and e-mail give no receipts")
+        return
+    if zh:
+        click.echo(f"回执：已送达 {result.delivered}，发送失败 {result.undelivered}（{result.asked} 条待回执）；"
+                   f"回复 {result.replies} 条，其中退订 {result.opt_outs}；重复 {result.duplicates}")
+    else:
+        click.echo(f"receipts: {result.delivered} delivered, {result.undelivered} not delivered ({result.asked} awaited); "
+                   f"{result.replies} replies, {result.opt_outs} of them opt-outs; {result.duplicates} already handled")
+    if result.opt_outs:
+        click.echo("退订的客户已停发所有消息，今日待办列出「标记拒收」，请在客户档案把拒收提醒改为 是" if zh
+                   else "customers who replied TD get no more messages; 今日待办 lists them under 标记拒收")
 
 
 @cli.command()
@@ -415,7 +438,7 @@ def demo(folder: Path, customers: int, today):
     from .demo import HISTORY_DAYS
 
     earlier = day - dt.timedelta(days=HISTORY_DAYS)  # a shop whose scheduler ran before: reminders that brought no visit show
-    history = jobs.remind(path, earlier, send=True, config=MailConfig()).counts or {}
+    history = jobs.remind(path, earlier, send=True, config=MailConfig(), scheduled=True).counts or {}
     click.echo(f"（演示：{earlier} 已运行过一次，发送 {history.get('sent', 0)} 条）" if CLI_LANG == "zh"
                else f"(demo: a run on {earlier} already sent {history.get('sent', 0)})")
     reminded = _remind_and_report(path, day, send=True, config=MailConfig(), demo=True)

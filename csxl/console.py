@@ -152,8 +152,13 @@ def card_lines(card, matches: pd.DataFrame, lang: str) -> list[str]:
         lines += ["  " + _row_text(r, sheet, keys, lang) for _, r in rows.iterrows()]
     sent = card.messages
     lines.append(f"消息（{len(sent)}）" if zh else f"Messages ({len(sent)})")
-    for _, m in sent.iterrows():
-        lines.append("  " + "  ".join(_cell(m[c]) for c in ("updated_at", "kind", "occasion", "state", "subject")))
+    if not sent.empty:
+        from .messages.sent_log import sent_log_frame
+
+        shown = sent_log_frame(sent, lang)
+        for _, m in shown.iterrows():  # the state and, for an SMS, whether it arrived and why not
+            lines.append("  " + "  ".join(_cell(m[c]) for c in ("updated_at", "kind", "occasion", "channel", "state", "delivery", "reason", "subject")
+                                          if not pd.isna(m[c])))
     return lines
 
 
@@ -167,9 +172,38 @@ def date_search_lines(found: pd.DataFrame, lang: str, limit: int = 50) -> list[s
 
 
 _REASONS = {
-    "zh": {"opted_out": "拒收", "no_address": "无邮箱", "expired": "已过期"},
-    "en": {"opted_out": "opted out", "no_address": "no address", "expired": "expired"},
+    "zh": {"opted_out": "拒收", "no_address": "无邮箱", "expired": "已过期", "no_mobile": "无手机号", "no_contact": "无手机和邮箱",
+           "no_sms_template": "未设短信模板编号", "replied_opt_out": "回复退订", "held_over_cap": "超出联系上限（顺延）",
+           "over_cap": "超出联系上限", "outside_hours": "不在发送时段（顺延）", "no_consent": "未同意营销消息"},
+    "en": {"opted_out": "opted out", "no_address": "no address", "expired": "expired", "no_mobile": "no mobile",
+           "no_contact": "no mobile or e-mail", "no_sms_template": "no SMS template id", "replied_opt_out": "replied TD",
+           "held_over_cap": "over the contact cap (waits)", "over_cap": "over the contact cap", "outside_hours": "outside sending hours (waits)",
+           "no_consent": "no marketing consent"},
 }
+_CHANNEL_NAMES = {
+    "zh": {"outbox": "发件箱", "smtp": "邮件服务器", "aliyun": "阿里云短信", "tencent": "腾讯云短信"},
+    "en": {"outbox": "outbox", "smtp": "mail server", "aliyun": "阿里云 SMS", "tencent": "腾讯云 SMS"},
+}
+
+
+def channel_lines(decisions, channels: dict[str, str], price: float, lang: str, where) -> list[str]:
+    """Per channel: messages, and for SMS their segments and estimated cost."""
+    from collections import Counter
+
+    messages = Counter(d.medium for d in decisions if d.action == "send")
+    segments = sum(d.segments for d in decisions if d.action == "send")
+    lines = []
+    for medium in ("sms", "email"):
+        if not messages[medium]:
+            continue
+        name = _CHANNEL_NAMES[lang].get(channels[medium], channels[medium])
+        target = f"{name} {where}" if channels[medium] == "outbox" else name
+        if medium == "sms":
+            lines.append(f"  短信 {messages[medium]} 条，计费 {segments} 条，估计 {segments * price:.2f} 元 → {target}" if lang == "zh"
+                         else f"  SMS: {messages[medium]} messages, {segments} segments, about ¥{segments * price:.2f} → {target}")
+        else:
+            lines.append(f"  邮件 {messages[medium]} 封 → {target}" if lang == "zh" else f"  e-mail: {messages[medium]} → {target}")
+    return lines
 
 
 def remind_lines(result, lang: str, where, limit: int = 15) -> list[str]:
@@ -181,6 +215,7 @@ def remind_lines(result, lang: str, where, limit: int = 15) -> list[str]:
     skip_text = "，".join(f"{_REASONS[lang].get(r, r)} {n}" for r, n in skips.items()) if lang == "zh" else \
         ", ".join(f"{_REASONS[lang].get(r, r)} {n}" for r, n in skips.items())
     span = f"{result.days[0]}" if len(result.days) == 1 else f"{result.days[0]}..{result.days[-1]}"
+    price = result.book.settings.sms_price
     lines = []
     if result.restored:
         lines.append(f"发送记录数据库不存在，已按工作簿的「发送记录」工作表重建（{result.restored} 条已发送，不会再发）" if lang == "zh"
@@ -189,22 +224,32 @@ def remind_lines(result, lang: str, where, limit: int = 15) -> list[str]:
         lines.append(f"上次中断留下 {result.recovered} 条待确认记录，已处理" if lang == "zh" else f"resolved {result.recovered} messages left pending by an interrupted run")
     if result.counts is None:
         if lang == "zh":
-            lines.append(f"{span}：应发送 {len(sends)} 封，跳过 {sum(skips.values())}（{skip_text or '无'}）——试运行，加 --send 才会发送")
+            lines.append(f"{span}：应发送 {len(sends)} 条，跳过 {sum(skips.values())}（{skip_text or '无'}）——试运行，加 --send 才会发送")
         else:
             lines.append(f"{span}: {len(sends)} to send, {sum(skips.values())} skipped ({skip_text or 'none'}) — dry run; add --send to send")
+        lines += channel_lines(result.decisions, result.channels, price, lang, where)
         for d in sends[:limit]:
-            lines.append(f"  {d.kind}  {d.occasion}  {d.customer_id}  {mask(d.to or '')}  「{d.subject}」")
+            what = f"「{d.subject}」" if d.medium == "email" else (f"短信 {d.segments} 条" if lang == "zh" else f"SMS, {d.segments} segment(s)")
+            lines.append(f"  {d.kind}  {d.occasion}  {d.customer_id}  {mask(d.to or '')}  {what}")
         if len(sends) > limit:
-            lines.append(f"  … 另有 {len(sends) - limit} 封" if lang == "zh" else f"  … and {len(sends) - limit} more")
+            lines.append(f"  … 另有 {len(sends) - limit} 条" if lang == "zh" else f"  … and {len(sends) - limit} more")
     else:
         c = result.counts
-        channel = f"发件箱 {where}" if result.channel == "outbox" and lang == "zh" else ("邮件服务器" if lang == "zh" else result.channel)
+        used = sorted({d.medium for d in sends}) or ["email"]
+        names = "、".join(f"{_CHANNEL_NAMES[lang].get(result.channels[m], result.channels[m])}"
+                         + (f" {where}" if result.channels[m] == "outbox" else "") for m in used)
+        unknown = f"，结果未知 {c['unknown']}（下次运行先向服务商核实）" if c.get("unknown") and lang == "zh" else \
+            (f", outcome unknown {c['unknown']} (the next run asks the provider first)" if c.get("unknown") else "")
         if lang == "zh":
-            lines.append(f"{span}：已发送 {c.get('sent', 0)}，失败 {c.get('failed', 0)}，跳过 {c.get('skipped', 0)}（{skip_text or '无'}）→ {channel}")
+            segments = f"（短信计费 {c['segments']} 条，约 {c['segments'] * price:.2f} 元）" if c.get("segments") else ""
+            lines.append(f"{span}：已发送 {c.get('sent', 0)}{segments}，失败 {c.get('failed', 0)}{unknown}，"
+                         f"跳过 {c.get('skipped', 0)}（{skip_text or '无'}）→ {names}")
             if c.get("stopped"):
-                lines.append(f"已停止：{c['stopped']} 封留待下次")
+                lines.append(f"已停止：{c['stopped']} 条留待下次")
         else:
-            lines.append(f"{span}: sent {c.get('sent', 0)}, failed {c.get('failed', 0)}, skipped {c.get('skipped', 0)} ({skip_text or 'none'}) → {channel}")
+            segments = f" ({c['segments']} SMS segments, about ¥{c['segments'] * price:.2f})" if c.get("segments") else ""
+            lines.append(f"{span}: sent {c.get('sent', 0)}{segments}, failed {c.get('failed', 0)}{unknown}, "
+                         f"skipped {c.get('skipped', 0)} ({skip_text or 'none'}) → {names}")
             if c.get("stopped"):
                 lines.append(f"stopped: {c['stopped']} left for the next run")
     return lines

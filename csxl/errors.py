@@ -99,3 +99,15 @@ class WriteFailed(CsxlError):
         from .i18n import t
 
         return t("WriteFailed", lang, path=self.args[0], reason=self.args[1] if len(self.args) > 1 else "")
+
+
+class MissingSmsSecret(CsxlError):
+    """An SMS provider is set on 设置 and its access key is neither in the environment nor in the keyring."""
+
+
+class SmsSdkMissing(CsxlError):
+    """An SMS provider is set on 设置 and its official SDK is not installed."""
+
+
+class SmsProviderFailed(CsxlError):
+    """The SMS provider could not be reached or refused the request (the line says which)."""

@@ -92,6 +92,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "BadMonth": {"zh": "月份应为 YYYY-MM，且不晚于今天所在的月份：{path}", "en": "the month must be YYYY-MM and not after this month: {path}"},
     "BadSetting": {"zh": "设置有误：{path}", "en": "bad setting: {path}"},
     "BadMailConfig": {"zh": "邮件配置有误：{path}", "en": "bad mail configuration: {path}"},
+    "MissingSmsSecret": {
+        "zh": "没有找到短信服务商的访问密钥：请设置环境变量 {path}，或用 python -m keyring set csxl 变量名 存入密钥环（不要写进工作簿）",
+        "en": "no access key for the SMS provider: set the environment variables {path}, or store each with python -m keyring set csxl NAME",
+    },
+    "SmsSdkMissing": {
+        "zh": "没有安装短信服务商的 SDK：请运行 pip install \"csxl[sms]\"（或 pip install {path}）",
+        "en": "the SMS provider's SDK is not installed: run pip install \"csxl[sms]\" (or pip install {path})",
+    },
+    "SmsProviderFailed": {"zh": "短信服务商无法访问或拒绝了请求：{path}", "en": "the SMS provider could not be reached or refused: {path}"},
     "MissingPassword": {
         "zh": "没有找到邮箱 {path} 的密码或授权码：请设置环境变量 CSXL_SMTP_PASSWORD，或运行 python -m keyring set csxl {path}",
         "en": "no password for {path}: set CSXL_SMTP_PASSWORD, or run python -m keyring set csxl {path}",
@@ -102,6 +111,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "note_repair": {"zh": "工单 {order_no}，交车 {date}", "en": "repair order {order_no}, handed back {date}"},
     "note_attempts": {"zh": "；未接通 {count} 次", "en": "; {count} unanswered"},
     "note_birthday": {"zh": "生日 {date}", "en": "birthday {date}"},
+    "note_replied_opt_out": {"zh": "{date} 回复短信退订（已停发）：请在客户档案把拒收提醒改为 是",
+                             "en": "replied TD to an SMS on {date} (no more messages sent): set 拒收提醒 to 是 on the customers sheet"},
+    "sms_undeliverable": {"zh": "短信无法送达（{reason}）：空号或停机，请核实手机号",
+                          "en": "SMS could not be delivered ({reason}): the number is empty or suspended; check it"},
     "note_lunar_birthday": {"zh": "农历生日 {lunar}（公历 {date}）", "en": "lunar birthday {lunar} (solar {date})"},
     "note_holiday": {"zh": "{holiday} {date}", "en": "{holiday} {date}"},
     "note_expiry": {"zh": "{what} {date}", "en": "{what} {date}"},

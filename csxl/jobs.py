@@ -16,10 +16,11 @@ from .errors import BadMonth, BrokenWorkbook, ForeignWorkbook
 from .files import new_file_mode, remove_leftovers, workbook_temp_prefix
 from .i18n import t
 from .messages.config import MailConfig
-from .messages.channels import channel_for
+from .messages.channels import channels_for
 from .messages.dispatch import deliver_all, resolve_pending
 from .messages.journal import Journal, journal_path
 from .messages.plan import Decision, catch_up_days, plan_messages
+from .messages.policy import apply_contact_policy
 from .messages.sent_log import sent_log_frame
 from .messages.templates import TemplateBook
 from .problems import Problem, problems_frame
@@ -27,7 +28,7 @@ from .rules import due_today, message_items
 from .rules.followups import followup_tasks
 from .rules.retention import mileage_problems
 from .reports import build_reports, charts_for, last_complete_month, management_report
-from .schema import DUE, INPUT_SHEETS, MONTHLY_REPORT, PROBLEMS, ROW, SENT_LOG, SERVICES, SHEET_ORDER, VISITS, ColumnType, Sheet
+from .schema import CUSTOMERS, DUE, INPUT_SHEETS, MONTHLY_REPORT, PROBLEMS, ROW, SENT_LOG, SERVICES, SHEET_ORDER, VISITS, ColumnType, Sheet
 from .search import Card, best_match, customer_card, search_by_date, search_customers
 from .workbook.lock import workbook_lock
 from .workbook.package import Package, ensure_not_open
@@ -49,12 +50,22 @@ def _templates(book: Book) -> TemplateBook:
     return TemplateBook(book.lang, book.frames["templates"], book.sheet_name("templates"))
 
 
-def compute_due(book: Book, today: dt.date, sent: pd.DataFrame | None = None) -> DueResult:
+@dataclass(frozen=True)
+class JournalFacts:
+    """What the send journal beside a workbook tells the rules: messages sent, TD replies, numbers that cannot receive."""
+
+    sent: pd.DataFrame | None = None
+    opt_outs: pd.DataFrame | None = None
+    bad_numbers: pd.DataFrame | None = None
+
+
+def compute_due(book: Book, today: dt.date, facts: JournalFacts | None = None) -> DueResult:
+    facts = facts or JournalFacts()
     calendar = WorkCalendar(book.workday_adjustments)
     tasks = followup_tasks(book.frames, book.settings, today)
-    due = due_today(book.frames, book.settings, today, calendar, sent, tasks)
+    due = due_today(book.frames, book.settings, today, calendar, facts.sent, tasks, facts.opt_outs)
     problems = (list(book.problems) + _templates(book).problems + future_visits(book, today) + implausible_dates(book, today)
-                + mileage_mistakes(book))
+                + mileage_mistakes(book) + undeliverable_numbers(book, facts.bad_numbers))
     for year in sorted(calendar.fallback_years):
         problems.append(Problem(book.sheet_name("workday_adjustments"), None, None, None, t("calendar_fallback", book.lang, year=year)))
     return DueResult(book, due, sorted_problems(problems, book), tasks)
@@ -67,6 +78,22 @@ def future_visits(book: Book, today: dt.date) -> list[Problem]:
     header = VISITS.column("visit_date").header(book.lang)
     return [Problem(book.sheet_name("visits"), int(row), header, f"{day:%Y-%m-%d}", t("future_visit", book.lang, today=today))
             for row, day in zip(visits.loc[late, ROW], visits.loc[late, "visit_date"])]
+
+
+def undeliverable_numbers(book: Book, bad_numbers: pd.DataFrame | None) -> list[Problem]:
+    """A 手机 an SMS receipt called 空号 or 停机, while the sheet still holds that number."""
+    if bad_numbers is None or bad_numbers.empty:
+        return []
+    from .messages.addresses import mobile
+
+    customers = book.frames["customers"]
+    numbers = {cid: mobile(phone) for cid, phone in zip(customers["customer_id"], customers["phone"])}
+    rows = dict(zip(customers["customer_id"], customers[ROW]))
+    header = CUSTOMERS.column("phone").header(book.lang)
+    phones = dict(zip(customers["customer_id"], customers["phone"]))
+    return [Problem(book.sheet_name("customers"), int(rows[cid]), header, phones[cid], t("sms_undeliverable", book.lang, reason=reason))
+            for cid, number, reason in zip(bad_numbers["customer_id"], bad_numbers["address"], bad_numbers["delivery_reason"])
+            if cid in numbers and numbers[cid] == number]
 
 
 def mileage_mistakes(book: Book) -> list[Problem]:
@@ -111,15 +138,15 @@ def sorted_problems(problems: list[Problem], book: Book) -> list[Problem]:
 
 
 def check(path: Path, today: dt.date, progress=None) -> DueResult:
-    return compute_due(read_book(path, progress), today, sent_messages(path))
+    return compute_due(read_book(path, progress), today, journal_facts(path))
 
 
-def sent_messages(path: Path | None) -> pd.DataFrame | None:
-    """The messages the journal beside the workbook has sent (None: no journal, or a workbook never saved)."""
+def journal_facts(path: Path | None) -> JournalFacts:
+    """What the journal beside the workbook knows (nothing: no journal, or a workbook never saved)."""
     if path is None or not journal_path(path).exists():
-        return None
+        return JournalFacts()
     with Journal.beside(path) as journal:
-        return journal.sent_frame()
+        return JournalFacts(journal.sent_frame(), journal.opt_outs(), journal.bad_numbers())
 
 
 def compute_reports(book: Book, today: dt.date, month: str | None = None, progress=None, tasks=None) -> dict[Sheet, pd.DataFrame]:
@@ -208,7 +235,7 @@ def _refresh(path: Path, today: dt.date, progress, book: Book | None) -> tuple[D
     present = [e.name for e in book.package.sheets] if book.package else []
     if not any(find_sheet_name(present, sheet) for sheet in INPUT_SHEETS):
         raise ForeignWorkbook(path)
-    result = compute_due(book, today, sent_messages(path))
+    result = compute_due(book, today, journal_facts(path))
     lang = result.book.lang
     generated = {DUE: result.due, PROBLEMS: problems_frame(result.problems), **sent_log_tab(result.book)}
     reports = compute_reports(result.book, today, progress=progress, tasks=result.tasks)
@@ -222,7 +249,7 @@ class RemindResult:
     book: Book
     days: list[dt.date]
     decisions: list[Decision]
-    channel: str
+    channels: dict[str, str]  # medium → the name of the channel it goes through
     counts: dict | None = None  # None for a dry run
     recovered: int = 0
     restored: int = 0  # messages the 发送记录 tab listed as sent, written back into a lost journal
@@ -238,20 +265,22 @@ def remind(
     sleep=None,
     progress=None,
     book: Book | None = None,
+    scheduled: bool = False,
 ) -> RemindResult:
     """Plan the messages due since the last run and, with ``send``, send them exactly once.
 
     ``book`` is the workbook as already read (the ribbon reads the open workbook's cells); sending
-    holds the workbook's lock, so the scheduler and a click never send at the same time.
+    holds the workbook's lock, so the scheduler and a click never send at the same time.  ``scheduled``:
+    the contact policy's sending window is judged at 设置 发送时间 rather than the clock's time (the demo).
     """
     if not send:
-        return _remind(path, today, False, config, should_stop, sleep, progress, book)
+        return _remind(path, today, False, config, should_stop, sleep, progress, book, scheduled)
     with workbook_lock(Path(path), wait_seconds=0 if book is None else 15):
         remove_leftovers(Path(path), (config.outbox if config and config.outbox else Path(path).parent / OUTBOX_FOLDER))
-        return _remind(path, today, True, config, should_stop, sleep, progress, book)
+        return _remind(path, today, True, config, should_stop, sleep, progress, book, scheduled)
 
 
-def _remind(path, today, send, config, should_stop, sleep, progress, book) -> RemindResult:
+def _remind(path, today, send, config, should_stop, sleep, progress, book, scheduled) -> RemindResult:
     import time
 
     book = book or read_book(path)
@@ -259,23 +288,26 @@ def _remind(path, today, send, config, should_stop, sleep, progress, book) -> Re
         raise BrokenWorkbook(", ".join(book.sheet_name(k) for k in sorted(book.unusable)))
     config = config or MailConfig()
     settings = book.settings
-    channel = channel_for(config, Path(path).parent / OUTBOX_FOLDER, Path(path))
+    channels = channels_for(config, settings, Path(path).parent / OUTBOX_FOLDER, Path(path))
     restored = restore_journal(path) if send and not journal_path(path).exists() else 0
     # A dry run on a workbook that never sent anything leaves no journal file behind.
     fresh_dry_run = not send and not journal_path(path).exists()
     with (Journal(Path(":memory:")) if fresh_dry_run else Journal.beside(path)) as journal:
-        recovered = resolve_pending(journal, channel) if send else 0
+        recovered = resolve_pending(journal, channels) if send else 0
         days = catch_up_days(journal.last_completed_day(), journal.oldest_open_day(), today, settings.catch_up_max_days)
         sent = journal.sent_frame()
         per_day = [message_items(book.frames, settings, day, sent).assign(first_due=day) for day in days]
         items = pd.concat(per_day, ignore_index=True)
-        decisions = plan_messages(items, _templates(book), settings, today, journal.states())
-        result = RemindResult(book, days, decisions, channel.name, recovered=recovered, restored=restored)
+        replied = frozenset(journal.opt_outs()["customer_id"])
+        decisions = plan_messages(items, _templates(book), settings, today, journal.states(), replied)
+        decisions = apply_contact_policy(decisions, sent, settings, send_moment(today, settings, scheduled))
+        result = RemindResult(book, days, decisions, {medium: channel.name for medium, channel in channels.items()},
+                              recovered=recovered, restored=restored)
         if not send:
             return result
         run = journal.start_run(today)
         counts = deliver_all(
-            decisions, journal, channel, settings.sender_name, config.sender,
+            decisions, journal, channels, settings.sender_name, config.sender,
             retries=config.retries, backoff_seconds=config.backoff_seconds,
             should_stop=should_stop, sleep=sleep or time.sleep, progress=progress,
         )
@@ -284,6 +316,20 @@ def _remind(path, today, send, config, should_stop, sleep, progress, book) -> Re
         result.counts = dict(counts)
         result.failure = counts.reason
         return result
+
+
+def send_moment(today: dt.date, settings, scheduled: bool = False) -> dt.datetime:
+    """The local moment a run sends at: now on the real today; a simulated day (``--today``), or a ``scheduled`` run,
+    at 设置 发送时间 — or when 发送时段 opens if the send time lies outside it (a pretend day has no clock time of its own)."""
+    from . import clock
+
+    now = clock.now(settings.timezone)
+    if today == now.date() and not scheduled:
+        return now
+    start, end = settings.send_window
+    at = dt.datetime.strptime(settings.send_time, "%H:%M").time()
+    at = at if start <= at <= end else start
+    return now.replace(year=today.year, month=today.month, day=today.day, hour=at.hour, minute=at.minute, second=0, microsecond=0)
 
 
 def restore_journal(path: Path) -> int:
@@ -323,3 +369,58 @@ def card(path: Path, text: str) -> tuple[Card | None, pd.DataFrame]:
 
 def search_dates(path: Path, start: dt.date, end: dt.date, by: str) -> pd.DataFrame:
     return search_by_date(read_book(path).frames, start, end, by)
+
+
+@dataclass
+class ReceiptsResult:
+    channel: str | None  # None: no SMS provider is set
+    asked: int = 0  # messages still without a report before the pull
+    delivered: int = 0
+    undelivered: int = 0
+    replies: int = 0  # new replies kept
+    opt_outs: int = 0  # of them, customers asking for no more messages
+    duplicates: int = 0  # reports and replies handled already (or not about a message csxl sent)
+
+
+def receipts(path: Path, book: Book | None = None) -> ReceiptsResult:
+    """Pull the SMS provider's delivery reports and replies into the journal (each handled once, however often it comes)."""
+    from .messages.addresses import mobile
+    from .errors import SmsProviderFailed
+    from .messages.channels import PermanentSendError, SentRecord, TransientSendError
+    from .messages.providers import is_opt_out, sms_provider
+
+    book = book or read_book(path)
+    if not book.settings.sms_provider:
+        return ReceiptsResult(None)
+    channel = sms_provider(book.settings)
+    result = ReceiptsResult(channel.name)
+    if not journal_path(path).exists():
+        return result
+    customers = book.frames["customers"]
+    owners = {number: cid for cid, number in zip(customers["customer_id"], customers["phone"].map(mobile)) if number}
+    with Journal.beside(path) as journal:
+        records = [SentRecord(*row) for row in journal.awaiting_receipts(channel.name)]
+        result.asked = len(records)
+        try:
+            channel.open()
+            for receipt in channel.receipts(records):
+                if not journal.record_receipt(receipt.ref, receipt.delivered, receipt.reason, receipt.bad_number):
+                    result.duplicates += 1
+                elif receipt.delivered:
+                    result.delivered += 1
+                else:
+                    result.undelivered += 1
+            known = journal.phone_owners()
+            for reply in channel.replies():
+                opt_out = is_opt_out(reply.text)
+                customer = owners.get(reply.phone) or known.get(reply.phone)
+                if journal.record_reply(reply.phone, reply.received_at, reply.text, customer, opt_out, channel.name):
+                    result.replies += 1
+                    result.opt_outs += opt_out
+                else:
+                    result.duplicates += 1
+        except (TransientSendError, PermanentSendError) as exc:
+            raise SmsProviderFailed(str(exc)) from exc
+        finally:
+            channel.close()
+    return result

@@ -53,8 +53,10 @@ class DailyJob:
                  counts.get("skipped", 0), result.days[0], result.days[-1])
         if self.stop_requested.is_set():
             return counts
+        self._pull_receipts(result.book)
+        due = None
         try:
-            jobs.refresh(self.path, today, book=result.book)
+            due = jobs.refresh(self.path, today, book=result.book)[0].due
             log.info("refreshed the generated tabs and reports")
             if today.weekday() == 0:
                 week = (today - dt.timedelta(days=7)).isocalendar()
@@ -63,7 +65,33 @@ class DailyJob:
             log.info("workbook is open in Excel: tabs not refreshed (the next run or the ribbon will)")
         except (WorkbookReadOnly, WriteFailed) as exc:  # the messages went; only the tabs could not be written
             log.warning("messages sent, tabs not refreshed: %s", exc.message("en"))
+        self._post_to_team(due if due is not None else jobs.compute_due(result.book, today, jobs.journal_facts(self.path)).due,
+                           today, result.book.settings)
         return counts
+
+    def _pull_receipts(self, book) -> None:
+        """Delivery reports and TD replies, before the tabs are refreshed; a provider that fails is tried again tomorrow."""
+        try:
+            pulled = jobs.receipts(self.path, book)
+        except CsxlError as exc:
+            log.warning("receipts not pulled: %s", exc.message("en"))
+            return
+        if pulled.channel:
+            log.info("receipts: %d delivered, %d not delivered; %d replies, %d opt-outs", pulled.delivered, pulled.undelivered,
+                     pulled.replies, pulled.opt_outs)
+
+    def _post_to_team(self, due, today: dt.date, settings) -> None:
+        """The day's counts to the 企业微信 group, when a webhook is set; a failed post never stops anything."""
+        from .messages import robot
+
+        url = robot.webhook_url()
+        if not url:
+            return
+        try:
+            robot.post(url, robot.daily_summary(due, today, settings.branch_name, settings.lang))
+            log.info("posted today's due counts to the 企业微信 group")
+        except robot.RobotPostFailed as exc:
+            log.warning("企业微信 post failed: %s", exc)
 
 
 def _send_moment(send_time: str, timezone: str, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:

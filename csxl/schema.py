@@ -151,6 +151,8 @@ DUE_KINDS = _choices(
     # retention (SPEC 5.7)
     ("首保提醒", "first service reminder"), ("质保到期", "warranty expiry"),
     ("维修建议跟进", "declined work follow-up"), ("提醒后未回厂", "no visit after reminder"),
+    # a customer replied TD to an SMS (SPEC 5.5): tick 拒收提醒 on 客户档案
+    ("标记拒收", "mark opted out"),
 )
 
 # Visit kinds that are follow-up calls (tasks with a due date), in report order.
@@ -351,6 +353,8 @@ GREETING_HOLIDAYS = _choices(
     ("劳动节", "labour day"), ("中秋节", "mid-autumn festival"), ("国庆节", "national day"),
 )
 SEND_STATES = _choices(("待发送", "pending"), ("已发送", "sent"), ("失败", "failed"), ("跳过", "skipped"))
+# What the provider's delivery receipt said about a sent SMS (SPEC 5.5).
+DELIVERY_STATES = _choices(("已送达", "delivered"), ("发送失败", "not delivered"), ("未知", "unknown"))
 
 TEMPLATES = Sheet(
     "templates", "消息模板", "Message templates",
@@ -361,6 +365,8 @@ TEMPLATES = Sheet(
         Column("subject", "主题", required=True, width=36),
         Column("body", "正文", required=True, width=80,
                help_zh="可用占位符：{{姓名}} {{称呼}} {{车牌号}} {{车型}} {{到期日期}} {{节日}} {{日期}} {{门店}}"),
+        Column("sms_template_id", "短信模板编号", width=16,
+               help_zh="服务商审核通过的短信模板编号（阿里云 SMS_开头，腾讯云为数字）；正文须与审核通过的模板一致"),
     ),
 )
 
@@ -374,6 +380,7 @@ SENT_LOG = Sheet(
         _date("occasion", "场合日期"),
         Column("channel", "渠道", width=8),
         Column("state", "状态", T.CHOICE, choices=SEND_STATES, width=8),
+        Column("delivery", "送达", T.CHOICE, choices=DELIVERY_STATES, width=8),
         Column("reason", "原因", width=30),
         Column("subject", "主题", width=36),
         Column("attempts", "尝试次数", T.NUMBER, width=8),

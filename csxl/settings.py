@@ -69,6 +69,26 @@ class Settings:
     warranty_lead_days: int = _setting(30, "质保提醒天数", "质保到期前几天提醒", "days ahead of the warranty's end to remind")
     reminder_followup_days: int = _setting(
         14, "提醒跟进天数", "发出保养提醒后几天仍未回厂，列入今日待办打电话", "days after a maintenance reminder without a visit before a call")
+    send_channel: str = _setting(
+        "", "发送渠道", "邮件、短信或短信优先（有手机发短信，否则发邮件）；留空：设了短信服务商就短信优先，否则邮件",
+        "邮件 (e-mail), 短信 (SMS) or 短信优先 (SMS where there is a mobile, else e-mail); empty: SMS first once a provider is set")
+    sms_provider: str = _setting("", "短信服务商", "阿里云或腾讯云；留空则短信写入发件箱（.sms.txt），不真正发送",
+                                 "阿里云 or 腾讯云; empty: SMS go to the outbox as .sms.txt files")
+    sms_signature: str = _setting("", "短信签名", "服务商审核通过的短信签名（不含【】），如 某某汽车", "the provider-approved SMS signature, without 【】")
+    sms_app_id: str = _setting("", "短信应用ID", "腾讯云短信的 SdkAppId（阿里云不用）", "腾讯云's SmsSdkAppId (阿里云 needs none)")
+    sms_endpoint: str = _setting("", "短信接口地址", "可选：服务商接口的其他地址（如公司代理 http://host:port）；留空用服务商默认地址",
+                                 "optional: another endpoint for the provider's API (a company proxy, http://host:port)")
+    sms_price: float = _setting(0.045, "短信单价", "每条（每 67 字计一条）短信的价格，元，用于试运行估算费用",
+                                "price of one SMS segment in yuan, for the dry run's cost estimate")
+    weekly_contact_cap: int = _setting(2, "每周联系上限", "每位客户 7 天内最多收到几条消息（所有类型、所有渠道合计）",
+                                       "messages a customer may get in any 7 days, all kinds and channels together")
+    monthly_contact_cap: int = _setting(4, "每月联系上限", "每位客户 30 天内最多收到几条消息（所有类型、所有渠道合计）",
+                                        "messages a customer may get in any 30 days, all kinds and channels together")
+    send_hours: str = _setting("08:00-21:00", "发送时段", "只在这个时段内发送消息（按时区设置的当地时间）",
+                               "messages go out only between these hours (local time of 时区)")
+    marketing_needs_consent: str = _setting(
+        "否", "营销消息需同意", "是：生日、节日问候只发给「营销同意」为是的客户", "是 (yes): greetings go only to customers whose 营销同意 is 是",
+        "否")
     send_time: str = _setting("09:00", "发送时间", "每天自动发送消息的时间（HH:MM）", "daily send time (HH:MM)")
     timezone: str = _setting("Asia/Shanghai", "时区", "发送时间所用的时区", "time zone of the send time")
     catch_up_max_days: int = _setting(30, "补发最多天数", "电脑停机后最多补算多少天的消息", "how many days of missed messages a run catches up")
@@ -79,6 +99,15 @@ class Settings:
     @classmethod
     def entries(cls):
         return fields(cls)
+
+    @property
+    def channel(self) -> str:
+        """邮件, 短信 or 短信优先: the setting, or its default (SMS first once a provider is set)."""
+        return self.send_channel or (SMS_FIRST if self.sms_provider else EMAIL)
+
+    @property
+    def send_window(self) -> tuple[dt.time, dt.time]:
+        return send_window(self.send_hours)
 
     @property
     def vip_tier_names(self) -> list[str]:
@@ -102,7 +131,15 @@ RANGES = {
     "churn_days": (30, 3650), "catch_up_max_days": (0, 366),
     "first_service_months": (1, 24), "maintenance_interval_months": (1, 36), "maintenance_interval_km": (1000, 100_000),
     "recommendation_followup_days": (1, 366), "warranty_lead_days": (1, 366), "reminder_followup_days": (1, 90),
+    "weekly_contact_cap": (1, 50), "monthly_contact_cap": (1, 200), "sms_price": (0, 10),
 }
+# Each word a choice setting accepts → the word it stands for (the Chinese one, which the code compares against).
+CHOICES = {
+    "send_channel": {"邮件": "邮件", "email": "邮件", "短信": "短信", "sms": "短信", "短信优先": "短信优先", "sms_first": "短信优先"},
+    "sms_provider": {"阿里云": "阿里云", "aliyun": "阿里云", "腾讯云": "腾讯云", "tencent": "腾讯云"},
+    "marketing_needs_consent": {"是": "是", "yes": "是", "否": "否", "no": "否"},
+}
+EMAIL, SMS, SMS_FIRST = "邮件", "短信", "短信优先"
 
 
 class OutOfRange(ValueError):
@@ -110,6 +147,17 @@ class OutOfRange(ValueError):
 
 
 def _convert(name: str, default, raw: str):
+    if isinstance(default, float):
+        number = float(raw)
+        low, high = RANGES.get(name, (0, 10**9))
+        if not low <= number <= high:
+            raise OutOfRange(raw)
+        return number
+    if name in CHOICES:
+        return CHOICES[name][raw.lower() if raw.isascii() else raw]
+    if name == "send_hours":
+        send_window(raw)
+        return raw
     if isinstance(default, int):
         number = float(raw)
         if not number.is_integer() or number < 0:
@@ -132,6 +180,17 @@ def _convert(name: str, default, raw: str):
     if name == "vip_tiers" and not name_list(raw):
         raise ValueError(raw)
     return raw
+
+
+def send_window(text: str) -> tuple[dt.time, dt.time]:
+    """(start, end) from "08:00-21:00" (also with ～ or —)."""
+    match = re.fullmatch(r"\s*(\d{1,2}:\d{2})\s*[-~～—至]\s*(\d{1,2}:\d{2})\s*", text)
+    if not match:
+        raise ValueError(text)
+    start, end = (dt.datetime.strptime(part, "%H:%M").time() for part in match.groups())
+    if start >= end:
+        raise ValueError(text)
+    return start, end
 
 
 def name_list(text: str) -> list[str]:

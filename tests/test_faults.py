@@ -388,7 +388,7 @@ def test_a_hostile_template_is_a_data_problem_not_a_hang(tmp_path, body, says):
     result = jobs.remind(path, TODAY, send=True)
     assert result.counts["sent"] == 2
     assert time.perf_counter() - started < 20
-    subject, text = templates.render("生日关怀", None, {"姓名": "张三", "称呼": "张三", "日期": "2026-11-28", "门店": "本店"})
+    subject, text, _ = templates.render("生日关怀", None, {"姓名": "张三", "称呼": "张三", "日期": "2026-11-28", "门店": "本店"})
     assert "生日快乐" in text and len(text) < 1000  # the default template was used
 
 

@@ -165,7 +165,8 @@ def test_cli_remind_dry_run_then_send_then_status(csxl_cmd, book):
     dry = _run(csxl_cmd, "remind", book, "--today", "2026-11-24")
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.splitlines() == [
-        "2026-11-24：应发送 1 封，跳过 1（无邮箱 1）——试运行，加 --send 才会发送",
+        "2026-11-24：应发送 1 条，跳过 1（无邮箱 1）——试运行，加 --send 才会发送",
+        f"  邮件 1 封 → 发件箱 {book.parent / 'outbox'}",
         "  生日关怀  2026-11-28  C1  c***@example.com  「本店祝您生日快乐」",  # masked on screen
     ]
     assert sorted(p.name for p in book.parent.iterdir()) == ["台账.xlsx"]  # a dry run leaves nothing behind

@@ -91,14 +91,14 @@ def _locked(book: BookAdapter):
 # the actions ---------------------------------------------------------------
 
 def refresh_all(book: BookAdapter) -> str:
-    from ..jobs import compute_due, compute_reports, sent_log_tab, sent_messages
+    from ..jobs import compute_due, compute_reports, sent_log_tab, journal_facts
     from ..problems import problems_frame
     from ..schema import DUE, PROBLEMS
 
     with _locked(book):
         data = _read(book)
         today = _today(data)
-        result = compute_due(data, today, sent_messages(book.path))
+        result = compute_due(data, today, journal_facts(book.path))
         tabs = {DUE: result.due, PROBLEMS: problems_frame(result.problems), **sent_log_tab(data)}
         tabs.update(compute_reports(data, today, tasks=result.tasks))
         _write(book, tabs, data)
@@ -108,13 +108,13 @@ def refresh_all(book: BookAdapter) -> str:
 
 
 def refresh_due(book: BookAdapter) -> str:
-    from ..jobs import compute_due, sent_messages
+    from ..jobs import compute_due, journal_facts
     from ..problems import problems_frame
     from ..schema import DUE, PROBLEMS
 
     with _locked(book):
         data = _read(book)
-        result = compute_due(data, _today(data), sent_messages(book.path))
+        result = compute_due(data, _today(data), journal_facts(book.path))
         _write(book, {DUE: result.due, PROBLEMS: problems_frame(result.problems)}, data)
     book.show(DUE.name(data.lang))
     return f"今日待办 {len(result.due)} 项（{_today(data)}）"
@@ -190,7 +190,8 @@ def send_reminders(book: BookAdapter) -> str:
     people = dict(zip(data.frames["customers"]["customer_id"], data.frames["customers"]["name"]))
     names = "、".join(dict.fromkeys(str(people.get(d.customer_id, d.customer_id)) for d in sends[:15]))
     more = f" 等 {len(sends)} 封" if len(sends) > 15 else f"，共 {len(sends)} 封"
-    where = "邮件服务器" if planned.channel == "smtp" else f"发件箱 {book.path.parent / 'outbox'}"
+    where = "、".join(sorted({"邮件服务器" if planned.channels[d.medium] == "smtp" else f"发件箱 {book.path.parent / 'outbox'}"
+                              if planned.channels[d.medium] == "outbox" else "短信服务商" for d in sends}))
     if not book.confirm(f"将发送提醒给：{names}{more}\n发送到：{where}\n确定发送吗？", "发送提醒"):
         return "已取消，没有发送任何消息"
     result = remind(book.path, today, send=True, config=config, book=data)

@@ -20,6 +20,8 @@ from .. import clock
 from ..errors import DamagedJournal
 
 PENDING, SENT, FAILED, SKIPPED = "pending", "sent", "failed", "skipped"
+DELIVERED, UNDELIVERED = "delivered", "undelivered"  # what a receipt said; no receipt yet is unknown
+DELIVERY_LABELS = {DELIVERED: "已送达", UNDELIVERED: "发送失败"}
 STATES = (PENDING, SENT, FAILED, SKIPPED)
 STATE_LABELS = {PENDING: "待发送", SENT: "已发送", FAILED: "失败", SKIPPED: "跳过"}
 
@@ -39,7 +41,24 @@ CREATE TABLE IF NOT EXISTS messages (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     sent_at TEXT,
-    sent_day TEXT
+    sent_day TEXT,
+    address TEXT,
+    ref TEXT,
+    segments INTEGER,
+    provider_id TEXT,
+    delivery TEXT,
+    delivery_reason TEXT,
+    bad_number INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS replies (
+    phone TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    text TEXT NOT NULL,
+    customer_id TEXT,
+    opt_out INTEGER NOT NULL,
+    channel TEXT,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (phone, received_at, text)
 );
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -91,10 +110,18 @@ class Journal:
             for companion in ("-wal", "-shm"):
                 Path(str(self.path) + companion).unlink(missing_ok=True)
             raise DamagedJournal(str(aside)) from exc
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(messages)")}
-        if "sent_day" not in columns:  # a journal from before the monthly report counted sends per run day
-            self._db.execute("ALTER TABLE messages ADD COLUMN sent_day TEXT")
+        self._migrate()
         self._run_day: dt.date | None = None
+
+    def _migrate(self) -> None:
+        """Columns added since a journal was created: added empty, so an old journal keeps every row."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(messages)")}
+        for name, declaration in (("sent_day", "TEXT"), ("address", "TEXT"), ("ref", "TEXT"), ("segments", "INTEGER"),
+                                  ("provider_id", "TEXT"), ("delivery", "TEXT"), ("delivery_reason", "TEXT"),
+                                  ("bad_number", "INTEGER NOT NULL DEFAULT 0")):
+            if name not in columns:
+                self._db.execute(f"ALTER TABLE messages ADD COLUMN {name} {declaration}")
+        self._db.execute("CREATE INDEX IF NOT EXISTS messages_ref ON messages (ref)")
 
     @classmethod
     def beside(cls, workbook: Path, now=clock.now) -> Journal:
@@ -124,12 +151,18 @@ class Journal:
         now = self._stamp()
         self._db.execute(
             """
-            INSERT INTO messages (key, customer_id, vin, kind, occasion, first_due, channel, state, reason, subject, attempts, created_at, updated_at, sent_at, sent_day)
-            VALUES (:key, :customer_id, :vin, :kind, :occasion, :first_due, :channel, :state, :reason, :subject, :attempts, :now, :now, :sent_at, :sent_day)
+            INSERT INTO messages (key, customer_id, vin, kind, occasion, first_due, channel, state, reason, subject, attempts,
+                                  created_at, updated_at, sent_at, sent_day, address, ref, segments, provider_id)
+            VALUES (:key, :customer_id, :vin, :kind, :occasion, :first_due, :channel, :state, :reason, :subject, :attempts,
+                    :now, :now, :sent_at, :sent_day, :address, :ref, :segments, :provider_id)
             ON CONFLICT(key) DO UPDATE SET
                 state = excluded.state, reason = excluded.reason, updated_at = excluded.updated_at,
                 channel = COALESCE(excluded.channel, messages.channel),
                 subject = COALESCE(excluded.subject, messages.subject),
+                address = COALESCE(excluded.address, messages.address),
+                ref = COALESCE(excluded.ref, messages.ref),
+                segments = COALESCE(excluded.segments, messages.segments),
+                provider_id = COALESCE(excluded.provider_id, messages.provider_id),
                 attempts = messages.attempts + excluded.attempts,
                 sent_at = COALESCE(excluded.sent_at, messages.sent_at),
                 sent_day = COALESCE(excluded.sent_day, messages.sent_day)
@@ -141,6 +174,8 @@ class Journal:
                 "channel": fields.get("channel"),
                 "state": state, "reason": reason, "subject": fields.get("subject"), "attempts": 1 if attempt else 0,
                 "now": now, "sent_at": now if sent else None,
+                "address": fields.get("address"), "ref": fields.get("ref"), "segments": fields.get("segments"),
+                "provider_id": fields.get("provider_id"),
                 "sent_day": (self._run_day.isoformat() if self._run_day else now[:10]) if sent else None,
             },
         )
@@ -167,13 +202,62 @@ class Journal:
     def pending_keys(self) -> list[str]:
         return [k for (k,) in self._db.execute("SELECT key FROM messages WHERE state = 'pending'")]
 
+    def pending(self) -> list[tuple[str, str | None, str | None, dt.datetime]]:
+        """(key, channel, address, when it was marked) of each message whose send was started and not settled."""
+        return [(k, c, a, dt.datetime.fromisoformat(u)) for k, c, a, u in
+                self._db.execute("SELECT key, channel, address, updated_at FROM messages WHERE state = 'pending'")]
+
+    # receipts and replies --------------------------------------------------
+    def awaiting_receipts(self, channel: str) -> list[tuple[str, str, dt.datetime, str | None]]:
+        """(key, address, sent at, provider id) of messages sent through ``channel`` with no receipt yet."""
+        return [(k, a, dt.datetime.fromisoformat(t), p) for k, a, t, p in self._db.execute(
+            "SELECT key, address, sent_at, provider_id FROM messages WHERE state = 'sent' AND channel = ? AND delivery IS NULL "
+            "AND address IS NOT NULL ORDER BY sent_at", (channel,))]
+
+    def record_receipt(self, ref: str, delivered: bool, reason: str | None, bad_number: bool) -> bool:
+        """Apply one delivery report; True if it changed anything (the same report twice changes nothing)."""
+        cursor = self._db.execute(
+            "UPDATE messages SET delivery = :delivery, delivery_reason = :reason, bad_number = :bad "
+            "WHERE ref = :ref AND state = 'sent' AND (delivery IS NOT :delivery OR delivery_reason IS NOT :reason)",
+            {"delivery": DELIVERED if delivered else UNDELIVERED, "reason": None if delivered else reason,
+             "bad": int(bad_number and not delivered), "ref": ref})
+        return cursor.rowcount > 0
+
+    def record_reply(self, phone: str, received_at: str, text: str, customer_id: str | None, opt_out: bool, channel: str) -> bool:
+        """Keep one reply; True if it is new (a reply handed out twice is kept once)."""
+        cursor = self._db.execute(
+            "INSERT OR IGNORE INTO replies (phone, received_at, text, customer_id, opt_out, channel, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", (phone, received_at, text, customer_id, int(opt_out), channel, self._stamp()))
+        return cursor.rowcount > 0
+
+    def opt_outs(self) -> pd.DataFrame:
+        """Customers who replied TD (or the like): customer_id, phone, the day of their first such reply."""
+        frame = pd.read_sql_query(
+            "SELECT customer_id, phone, MIN(substr(recorded_at, 1, 10)) AS replied_day FROM replies "
+            "WHERE opt_out = 1 AND customer_id IS NOT NULL GROUP BY customer_id, phone", self._db)
+        frame = frame.astype({"customer_id": "string", "phone": "string"})
+        frame["replied_day"] = pd.to_datetime(frame["replied_day"]).astype("datetime64[s]")
+        return frame
+
+    def bad_numbers(self) -> pd.DataFrame:
+        """customer_id, the number and the provider's reason of each message a receipt says could never arrive."""
+        return pd.read_sql_query(
+            "SELECT customer_id, address, delivery_reason FROM messages WHERE bad_number = 1 ORDER BY updated_at", self._db,
+        ).drop_duplicates(["customer_id", "address"], keep="last").astype("string")
+
+    def phone_owners(self) -> dict[str, str]:
+        """number → the customer the latest SMS to it was for."""
+        return dict(self._db.execute(
+            "SELECT address, customer_id FROM messages WHERE address IS NOT NULL AND address NOT LIKE '%@%' ORDER BY updated_at"))
+
     def counts(self) -> dict[str, int]:
         found = dict(self._db.execute("SELECT state, COUNT(*) FROM messages GROUP BY state").fetchall())
         return {state: found.get(state, 0) for state in STATES}
 
     def frame(self) -> pd.DataFrame:
         frame = pd.read_sql_query(
-            "SELECT updated_at, customer_id, vin, kind, occasion, channel, state, reason, subject, attempts "
+            "SELECT updated_at, customer_id, vin, kind, occasion, channel, state, delivery, "
+            "COALESCE(delivery_reason, reason) AS reason, subject, attempts, segments "
             "FROM messages ORDER BY updated_at DESC, key",
             self._db,
         )

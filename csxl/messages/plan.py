@@ -10,14 +10,21 @@ import pandas as pd
 from ..i18n import t
 from ..rules.due import opted_out
 from ..rules.items import GREETING_KINDS, iso
-from ..settings import Settings
-from .journal import SENT, SKIPPED, message_key
+from ..settings import EMAIL as BY_EMAIL, SMS as BY_SMS, Settings
+from .addresses import EMAIL, SMS, email, mobile
+from .channels import message_ref
+from .journal import PENDING, SENT, SKIPPED, message_key
+from .sms import Sms, compose
 from .templates import TemplateBook
 
 SEND, SKIP = "send", "skip"
 # why a message is not sent (stored in the journal; shown translated)
 OPTED_OUT, NO_ADDRESS, EXPIRED = "opted_out", "no_address", "expired"
-FINAL_SKIPS = (EXPIRED,)  # the others are looked at again: an address may be added, an opt-out lifted
+NO_MOBILE, NO_CONTACT, NO_SMS_TEMPLATE = "no_mobile", "no_contact", "no_sms_template"
+REPLIED_OPT_OUT = "replied_opt_out"  # the customer replied TD to an SMS
+# the contact policy (policy.py): held back while the occasion lasts, then finally skipped as over the cap
+HELD_OVER_CAP, OVER_CAP, OUTSIDE_HOURS, NO_CONSENT = "held_over_cap", "over_cap", "outside_hours", "no_consent"
+FINAL_SKIPS = (EXPIRED, OVER_CAP)  # the others are looked at again: an address may be added, an opt-out lifted
 
 
 @dataclass(frozen=True)
@@ -33,12 +40,20 @@ class Decision:
     to: str | None = None
     subject: str | None = None
     body: str | None = None
+    medium: str | None = None  # EMAIL or SMS
+    sms: Sms | None = None
+    consent: str | None = None  # the customer's 营销同意
+
+    @property
+    def segments(self) -> int:
+        return self.sms.segments if self.sms else 0
 
     @property
     def fields(self) -> dict:
         return {
             "customer_id": self.customer_id, "vin": self.vin, "kind": self.kind, "occasion": self.occasion.isoformat(),
-            "first_due": self.first_due.isoformat(), "subject": self.subject,
+            "first_due": self.first_due.isoformat(), "subject": self.subject, "address": self.to,
+            "ref": message_ref(self.key), "segments": self.segments or None,
         }
 
 
@@ -64,17 +79,31 @@ def catch_up_days(last_completed: dt.date | None, oldest_open: dt.date | None, t
     return [start + dt.timedelta(days=n) for n in range((today - start).days + 1)]
 
 
+def reach(channel_setting: str, phone, address) -> tuple[str | None, str | None, str | None]:
+    """(medium, address, None) for how the 发送渠道 setting reaches a customer, or (None, None, why not)."""
+    number, mailbox = mobile(phone), email(address)
+    if channel_setting == BY_EMAIL:
+        return (EMAIL, mailbox, None) if mailbox else (None, None, NO_ADDRESS)
+    if channel_setting == BY_SMS:
+        return (SMS, number, None) if number else (None, None, NO_MOBILE)
+    if number:
+        return SMS, number, None
+    return (EMAIL, mailbox, None) if mailbox else (None, None, NO_CONTACT)
+
+
 def plan_messages(
     items: pd.DataFrame,
     templates: TemplateBook,
     settings: Settings,
     today: dt.date,
     journal_states: dict[str, tuple[str, str | None]],
+    replied_opt_outs: frozenset[str] = frozenset(),
 ) -> list[Decision]:
-    """One decision per message item not already sent (nor finally skipped).
+    """One decision per message item not already sent (nor finally skipped, nor left with an unknown outcome).
 
     ``items`` may hold the same message from several days (catch-up); its
-    ``first_due`` column says the day it first came due.
+    ``first_due`` column says the day it first came due.  ``replied_opt_outs``: the
+    customers who replied TD, honoured before the sheet says 拒收提醒.
     """
     refused = opted_out(items) if not items.empty else pd.Series(dtype=bool)
     decisions, seen = [], set()
@@ -83,16 +112,21 @@ def plan_messages(
         vin = None if pd.isna(item["vin"]) else item["vin"]
         key = message_key(item["customer_id"], vin, item["kind"], occasion)
         state = journal_states.get(key)
-        if key in seen or (state and (state[0] == SENT or (state[0] == SKIPPED and state[1] in FINAL_SKIPS))):
+        if key in seen or (state and (state[0] in (SENT, PENDING) or (state[0] == SKIPPED and state[1] in FINAL_SKIPS))):
             continue
         seen.add(key)
-        base = dict(key=key, customer_id=item["customer_id"], vin=vin, kind=item["kind"], occasion=occasion, first_due=item["first_due"])
+        base = dict(key=key, customer_id=item["customer_id"], vin=vin, kind=item["kind"], occasion=occasion, first_due=item["first_due"],
+                    consent=None if pd.isna(item["consent"]) else item["consent"])
+        medium, address, unreachable = reach(settings.channel, item["phone"], item["email"])
         if today > item["expires"].date():
-            decisions.append(Decision(action=SKIP, reason=EXPIRED, **base))
+            held = state and state[0] == SKIPPED and state[1] == HELD_OVER_CAP
+            decisions.append(Decision(action=SKIP, reason=OVER_CAP if held else EXPIRED, **base))
         elif refused[index]:
             decisions.append(Decision(action=SKIP, reason=OPTED_OUT, **base))
-        elif not _text(item["email"]) or "@" not in _text(item["email"]):
-            decisions.append(Decision(action=SKIP, reason=NO_ADDRESS, **base))
+        elif item["customer_id"] in replied_opt_outs:
+            decisions.append(Decision(action=SKIP, reason=REPLIED_OPT_OUT, **base))
+        elif unreachable:
+            decisions.append(Decision(action=SKIP, reason=unreachable, **base))
         else:
             holiday = None if pd.isna(item["holiday"]) else item["holiday"]
             values = {
@@ -105,6 +139,16 @@ def plan_messages(
                 "日期": iso(item["occasion"]),
                 "门店": settings.branch_name,
             }
-            subject, body = templates.render(item["kind"], holiday, values)
-            decisions.append(Decision(action=SEND, reason=None, to=_text(item["email"]).strip(), subject=subject, body=body, **base))
+            subject, body, template = templates.render(item["kind"], holiday, values)
+            sms = None
+            if medium == SMS:
+                if settings.sms_provider and not template.sms_template_id:
+                    fallback = email(item["email"]) if settings.channel != BY_SMS else None
+                    if not fallback:
+                        decisions.append(Decision(action=SKIP, reason=NO_SMS_TEMPLATE, **base))
+                        continue
+                    medium, address = EMAIL, fallback
+                else:
+                    sms = compose(template.sms_template_id, template.body, values, body, settings.sms_signature or settings.branch_name)
+            decisions.append(Decision(action=SEND, reason=None, to=address, subject=subject, body=body, medium=medium, sms=sms, **base))
     return decisions

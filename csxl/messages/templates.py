@@ -89,6 +89,7 @@ _ALLOWED = set(PLACEHOLDERS) | set(PLACEHOLDERS.values())
 class Template:
     subject: str
     body: str
+    sms_template_id: str = ""  # the provider-approved template this body is the text of
 
 
 def default_rows(lang: str) -> list[dict]:
@@ -140,13 +141,15 @@ class TemplateBook:
                         t("bad_template", lang, detail=trouble, allowed=" ".join("{{%s}}" % p for p in PLACEHOLDERS)),
                     ))
             if not broken:
-                self._templates[(row["kind"], holiday)] = Template(row["subject"], row["body"])
+                sms_id = row.get("sms_template_id")
+                self._templates[(row["kind"], holiday)] = Template(
+                    row["subject"], row["body"], "" if sms_id is None or pd.isna(sms_id) else str(sms_id).strip())
 
     def template(self, kind: str, holiday: str | None = None) -> Template:
         return self._templates.get((kind, holiday)) or self._templates[(kind, None)]
 
-    def render(self, kind: str, holiday: str | None, values: dict[str, str]) -> tuple[str, str]:
-        """(subject, body); ``values`` keyed by the Chinese placeholders."""
+    def render(self, kind: str, holiday: str | None, values: dict[str, str]) -> tuple[str, str, Template]:
+        """(subject, body, the template used); ``values`` keyed by the Chinese placeholders."""
         context = {**values, **{PLACEHOLDERS[k]: v for k, v in values.items() if k in PLACEHOLDERS}}
         template = self.template(kind, holiday)
         try:
@@ -154,5 +157,6 @@ class TemplateBook:
             body = _ENV.from_string(template.body).render(context)
         except Exception:  # noqa: BLE001 - it passed its trial render; a customer's values broke it: send the default
             subject, body = DEFAULTS[self.lang].get((kind, holiday)) or DEFAULTS[self.lang][(kind, None)]
-            subject, body = _ENV.from_string(subject).render(context), _ENV.from_string(body + _SIGN[self.lang]).render(context)
-        return " ".join(subject.split()), body
+            template = Template(subject, body + _SIGN[self.lang])
+            subject, body = _ENV.from_string(template.subject).render(context), _ENV.from_string(template.body).render(context)
+        return " ".join(subject.split()), body, template

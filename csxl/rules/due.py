@@ -15,6 +15,7 @@ from .complaints import feedback_due_complaints, overdue_complaints, unconfirmed
 from .followups import due_followups, followup_tasks
 from .greetings import holiday_greetings
 from .handover import overdue_handovers
+from .optouts import replied_opt_out_items
 from .items import GREETING_KINDS, MESSAGE_KINDS, empty_items, stamp
 from .renewals import renewal_reminders
 from .retention import retention_items
@@ -29,10 +30,12 @@ def due_items(
     calendar: WorkCalendar,
     sent: pd.DataFrame | None = None,
     tasks: pd.DataFrame | None = None,
+    opt_outs: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every item due on ``today`` from every rule, with customer and vehicle details filled in.
 
-    ``tasks`` are the follow-up tasks (`followup_tasks`) when the caller already has them.
+    ``tasks`` are the follow-up tasks (`followup_tasks`) when the caller already has them;
+    ``opt_outs`` the customers who replied TD (the journal's `opt_outs`).
     """
     customers, vehicles, visits = frames["customers"], frames["vehicles"], frames["visits"]
     tasks = followup_tasks(frames, settings, today) if tasks is None else tasks
@@ -46,6 +49,7 @@ def due_items(
         unconfirmed_complaints(frames["complaints"], settings, today, calendar),
         feedback_due_complaints(frames["complaints"], settings, today, calendar),
         *retention_items(frames, sent, settings, today),
+        replied_opt_out_items(customers, opt_outs, settings, today),
     ]
     return _with_details(_concat(parts), customers, vehicles, today)
 
@@ -73,7 +77,7 @@ def _with_details(items: pd.DataFrame, customers: pd.DataFrame, vehicles: pd.Dat
     owners = vehicles.set_index("vin")["customer_id"]
     items["customer_id"] = items["customer_id"].fillna(lookup(items["vin"], owners)).astype("string")
     people = customers.set_index("customer_id")
-    for column in ("name", "gender", "phone", "email", "opt_out", "opt_out_greetings"):
+    for column in ("name", "gender", "phone", "email", "opt_out", "opt_out_greetings", "consent"):
         items[column] = lookup(items["customer_id"], people[column])
     cars = vehicles.set_index("vin")
     items["plate"] = lookup(items["vin"], cars["plate"])
@@ -91,9 +95,9 @@ def opted_out(items: pd.DataFrame) -> pd.Series:
     return message & ((items["opt_out"] == "是") | (greeting & (items["opt_out_greetings"] == "是"))).fillna(False)
 
 
-def due_today(frames, settings: Settings, today: dt.date, calendar: WorkCalendar, sent=None, tasks=None) -> pd.DataFrame:
+def due_today(frames, settings: Settings, today: dt.date, calendar: WorkCalendar, sent=None, tasks=None, opt_outs=None) -> pd.DataFrame:
     """The 今日待办 list: what staff should do today, without messages the customer refused."""
-    items = due_items(frames, settings, today, calendar, sent, tasks)
+    items = due_items(frames, settings, today, calendar, sent, tasks, opt_outs)
     return items[~opted_out(items)].reset_index(drop=True)
 
 

@@ -74,12 +74,14 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: _Formats, sheet: Sheet, lan
     return ws
 
 
-def _fill_settings(ws, formats: _Formats, lang: str) -> None:
+def _fill_settings(ws, formats: _Formats, lang: str, chosen: dict[str, str]) -> None:
     defaults = Settings()
     for row, entry in enumerate(Settings.entries(), start=1):
         ws.write_string(row, 0, entry.metadata["zh"] if lang == "zh" else entry.name)
         value = getattr(defaults, entry.name)
-        if entry.name == "lang":
+        if entry.name in chosen:
+            value = chosen[entry.name]
+        elif entry.name == "lang":
             value = lang
         elif lang != "zh" and entry.metadata.get("default_en"):
             value = entry.metadata["default_en"]
@@ -108,9 +110,11 @@ def _write_rows(ws, formats: _Formats, sheet: Sheet, rows: list[dict], lang: str
 
 
 def build_template(
-    path: Path, lang: str = "zh", overwrite: bool = False, rows: dict[str, list[dict]] | None = None, constant_memory: bool = False
+    path: Path, lang: str = "zh", overwrite: bool = False, rows: dict[str, list[dict]] | None = None, constant_memory: bool = False,
+    settings: dict[str, str] | None = None,
 ) -> Path:
-    """A new workbook with every sheet; ``rows`` (per sheet key) fills input sheets, for the demo, tests and benchmarks."""
+    """A new workbook with every sheet; ``rows`` (per sheet key) fills input sheets, for the demo, tests and benchmarks;
+    ``settings`` (by `Settings` field name) replaces defaults on 设置."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise BadFileName(path)
@@ -123,7 +127,7 @@ def build_template(
     for sheet in SHEET_ORDER:
         ws = _write_sheet(book, formats, sheet, lang)
         if sheet is SETTINGS:
-            _fill_settings(ws, formats, lang)
+            _fill_settings(ws, formats, lang, settings or {})
         elif sheet is TEMPLATES:
             _write_rows(ws, formats, sheet, (rows or {}).get(sheet.key, default_rows(lang)), lang)
         elif rows and sheet.key in rows:
