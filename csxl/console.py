@@ -233,6 +233,14 @@ def remind_lines(result, lang: str, where, limit: int = 15) -> list[str]:
             lines.append(f"  {d.kind}  {d.occasion}  {d.customer_id}  {mask(d.to or '')}  {what}")
         if len(sends) > limit:
             lines.append(f"  … 另有 {len(sends) - limit} 条" if lang == "zh" else f"  … and {len(sends) - limit} more")
+        from .messages.plan import POLICY_HOLDS
+
+        held = [d for d in result.decisions if d.reason in POLICY_HOLDS]
+        if held:
+            lines.append(f"联系策略暂缓 {len(held)} 条：" if lang == "zh" else f"held back by the contact policy: {len(held)}")
+            lines += [f"  {d.customer_id}  {d.kind}  {d.occasion}  {_REASONS[lang][d.reason]}" for d in held[:limit]]
+            if len(held) > limit:
+                lines.append(f"  … 另有 {len(held) - limit} 条" if lang == "zh" else f"  … and {len(held) - limit} more")
     else:
         c = result.counts
         used = sorted({d.medium for d in sends}) or ["email"]

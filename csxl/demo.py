@@ -199,8 +199,9 @@ def _add_mistakes(rows: dict[str, list[dict]], today: dt.date) -> None:
     rows["complaints"][0]["status"] = "搁置"
 
 
-# A desk that reaches customers by SMS where it can; with no 短信服务商 yet, each SMS is a .sms.txt in the outbox.
-DEMO_SETTINGS = {"send_channel": "短信优先", "sms_signature": "演示汽车"}
+# A desk that reaches customers by SMS where it can (with no 短信服务商 yet, each SMS is a .sms.txt in the outbox),
+# and sends greetings only to customers who agreed to marketing messages, as MIIT's rules ask.
+DEMO_SETTINGS = {"send_channel": "短信优先", "sms_signature": "演示汽车", "marketing_needs_consent": "是"}
 
 
 def build_demo(path: Path, today: dt.date, customers: int = 300, lang: str = "zh") -> Path:

@@ -50,6 +50,7 @@ def segments(text: str) -> int:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go in separate writes: without this, each answer waits out a delayed ACK
 
     def log_message(self, *args):  # keep the test output clean
         pass

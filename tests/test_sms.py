@@ -324,6 +324,8 @@ def test_the_daily_job_pulls_receipts_before_it_refreshes(tmp_path, desk, caplog
     assert counts["sent"] == 2
     assert "receipts: 2 delivered, 0 not delivered" in caplog.text
     assert sorted(r["送达"] for r in sent_log(path)) == ["已送达", "已送达"]
+    # what the unattended log may never hold: the numbers, the keys, what the customers read
+    assert "1380000000" not in caplog.text and SECRET not in caplog.text and "尊敬的" not in caplog.text
 
 
 def test_cli_receipts_and_the_customer_card(tmp_path, tencent, csxl_cmd):

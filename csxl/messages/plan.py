@@ -24,6 +24,7 @@ NO_MOBILE, NO_CONTACT, NO_SMS_TEMPLATE = "no_mobile", "no_contact", "no_sms_temp
 REPLIED_OPT_OUT = "replied_opt_out"  # the customer replied TD to an SMS
 # the contact policy (policy.py): held back while the occasion lasts, then finally skipped as over the cap
 HELD_OVER_CAP, OVER_CAP, OUTSIDE_HOURS, NO_CONSENT = "held_over_cap", "over_cap", "outside_hours", "no_consent"
+POLICY_HOLDS = (HELD_OVER_CAP, OUTSIDE_HOURS, NO_CONSENT)
 FINAL_SKIPS = (EXPIRED, OVER_CAP)  # the others are looked at again: an address may be added, an opt-out lifted
 
 
