@@ -337,6 +337,89 @@ def status(path: Path):
 
 
 @cli.group()
+def group():
+    """集团汇总：各门店工作簿导入集团库（DuckDB 文件或 PostgreSQL），出集团报表 / The dealership group's store and reports."""
+
+
+_store_argument = click.argument("store")
+
+
+@group.command("load")
+@_store_argument
+@click.argument("books", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@_today_option
+@click.option("--replace", is_flag=True, help="此文件接替先前导入同一门店编号的另一个文件 / this file takes over its branch code")
+@_friendly_errors
+def group_load(store: str, books: tuple[Path, ...], today, replace: bool):
+    """把门店工作簿导入集团库（每个门店一次事务整体替换；文件未变则跳过）/ Load branch workbooks (each replaces its branch in one transaction)."""
+    from .group.load import load_branch
+    from .group.store import open_store
+
+    day = _resolve_today(today)
+    zh = CLI_LANG == "zh"
+    with open_store(store) as opened:
+        for book in books:
+            result = load_branch(opened, book, day, replace)
+            if hasattr(opened, "match_mode"):
+                opened.match_mode(book)
+            if result.skipped:
+                click.echo(f"{book}：未变化，跳过（门店 {result.branch}）" if zh else f"{book}: unchanged, skipped (branch {result.branch})")
+            else:
+                rows = "，".join(f"{n}" for n in result.rows.values())
+                click.echo(f"{book} → 门店 {result.branch}：{sum(result.rows.values())} 行（{rows}），数据问题 {result.problems}" if zh
+                           else f"{book} → branch {result.branch}: {sum(result.rows.values())} rows ({rows}), {result.problems} data problems")
+
+
+@group.command("report")
+@_store_argument
+@_today_option
+@click.option("--month", default=None, metavar="YYYY-MM", help="月报的月份，默认上一个完整月 / report month (default: last complete month)")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="输出文件，默认 集团报表-YYYY-MM.xlsx / output workbook")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="报表语言 / language of the tabs")
+@_friendly_errors
+def group_report_command(store: str, today, month: str | None, output: Path | None, lang: str):
+    """集团报表：各门店的报表并列、集团合计、门店对比 / The group workbook: every branch's report tabs, the group's, 门店对比."""
+    from . import jobs
+    from .group.report import group_report, read_group
+    from .group.store import open_store
+
+    day = _resolve_today(today)
+    month = jobs.report_month(month, day)
+    with open_store(store, create=False) as opened:
+        data = read_group(opened)
+    if not data.branches:
+        raise click.ClickException("集团库里还没有门店" if CLI_LANG == "zh" else "no branch loaded yet")
+    tabs = group_report(data, day, month, lang)
+    out = output or Path(f"{'集团报表' if lang == 'zh' else 'group-report'}-{month}.xlsx")
+    out = jobs.write_report_workbook(out, tabs, lang, f"{'集团报表' if lang == 'zh' else 'Group report'} {month}")
+    click.echo(f"已写入 {out}（{len(data.branches)} 个门店）" if CLI_LANG == "zh" else f"wrote {out} ({len(data.branches)} branches)")
+
+
+@group.command("status")
+@_store_argument
+@_friendly_errors
+def group_status(store: str):
+    """各门店最近导入、距今天数、行数和数据问题 / Branches: last load, its age, rows, problems."""
+    from .group.store import open_store
+
+    zh = CLI_LANG == "zh"
+    today = clock.today()
+    with open_store(store, create=False) as opened:
+        loads, counts = opened.last_loads(), opened.row_counts()
+    if not loads:
+        click.echo("集团库里还没有门店" if zh else "no branch loaded yet")
+        return
+    for branch, load in loads.items():
+        rows = counts.get(branch, {})
+        problems = rows.pop("problems", 0)
+        age = (today - load.as_of).days
+        click.echo(f"{branch}  数据日期 {load.as_of}（{age} 天前）  导入于 {load.loaded_at:%Y-%m-%d %H:%M}  {sum(rows.values())} 行  数据问题 {problems}  {load.file}"
+                   if zh else f"{branch}  as of {load.as_of} ({age} days ago)  loaded {load.loaded_at:%Y-%m-%d %H:%M}  {sum(rows.values())} rows  "
+                   f"{problems} problems  {load.file}")
+
+
+@cli.group()
 def addin():
     """Excel 加载项（客服助手功能区）/ The Excel add-in (the 客服助手 ribbon)."""
 

@@ -111,3 +111,23 @@ class SmsSdkMissing(CsxlError):
 
 class SmsProviderFailed(CsxlError):
     """The SMS provider could not be reached or refused the request (the line says which)."""
+
+
+class GroupStoreBusy(CsxlError):
+    """Another csxl has the DuckDB group store open (DuckDB allows one writer); waited 15 s."""
+
+
+class GroupStoreMissing(CsxlError):
+    """The group store named does not exist (nothing was loaded into it yet)."""
+
+
+class GroupStoreUnreachable(CsxlError):
+    """The PostgreSQL group store cannot be reached or refused the login."""
+
+
+class BranchNotNamed(CsxlError):
+    """A workbook still carries the default branch name: the group could not tell it from another branch."""
+
+
+class BranchClaimed(CsxlError):
+    """Another workbook file already loaded under this branch code (``--replace`` says this one takes over)."""

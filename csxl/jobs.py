@@ -190,13 +190,18 @@ def monthly_report_book(
 
     ``book``: the workbook as already read (the ribbon reads the open workbook's cells).
     """
-    from .workbook.template import build_report_shell
-
     month = report_month(month, today)
     book = book or read_book(path)
     lang = book.lang
     tabs = management_report(book.frames, book.settings, today, WorkCalendar(book.workday_adjustments), _sent_days(path), month)
     out = Path(out) if out else Path(path).with_name(f"{MONTHLY_REPORT.name(lang)}-{month}.xlsx")
+    return write_report_workbook(out, tabs, lang, f"{MONTHLY_REPORT.name(lang)} {month}"), tabs
+
+
+def write_report_workbook(out: Path, tabs: dict[Sheet, pd.DataFrame], lang: str, title: str) -> Path:
+    """A workbook of its own holding ``tabs`` with their charts, written whole or not at all."""
+    from .workbook.template import build_report_shell
+
     if out.suffix.lower() != ".xlsx":
         out = out.with_name(out.name + ".xlsx")
     ensure_not_open(out)
@@ -204,13 +209,13 @@ def monthly_report_book(
     os.close(fd)
     shell = Path(shell_name)
     try:
-        build_report_shell(shell, tuple(tabs), lang, f"{MONTHLY_REPORT.name(lang)} {month}")
+        build_report_shell(shell, tuple(tabs), lang, title)
         write_generated(Package(shell), tabs, lang, report_charts(tabs, lang), keep_backup=False, print_charts=True)
         os.chmod(shell, stat.S_IMODE(out.stat().st_mode) if out.exists() else new_file_mode())
         os.replace(shell, out)
     finally:
         shell.unlink(missing_ok=True)
-    return out, tabs
+    return out
 
 
 def report_charts(tabs: dict[Sheet, pd.DataFrame], lang: str) -> dict[Sheet, list]:

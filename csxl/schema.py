@@ -536,6 +536,30 @@ REPORT_SHEETS = (
     COMPLAINT_ANALYSIS, CUSTOMER_ANALYSIS, CUSTOMER_VALUE, MONTHLY_REPORT,
 )
 
+# The group workbook (SPEC 5.6) ---------------------------------------------------------------
+
+GROUP_BRANCH = Column("branch_code", "门店", width=10)
+GROUP_TOTAL = Choice("合计", "group")
+
+
+def with_branch(sheet: Sheet) -> Sheet:
+    """A report tab of the group workbook: the branch's own tab with 门店 in front."""
+    return Sheet(sheet.key, sheet.zh, sheet.en, (GROUP_BRANCH, *sheet.columns), generated=True)
+
+
+BRANCH_COMPARISON = Sheet(
+    "branch_comparison", "门店对比", "branch_comparison",
+    (
+        GROUP_BRANCH,
+        _count("customers", "客户数", 8), _count("vehicles", "车辆数", 8), _count("shared_customers", "共享客户数", 10),
+        _rate("rate_7dc", "7DC完成率"), _rate("rate_3dc", "3DC完成率"), _rate("on_time_rate", "按时率"),
+        _decimal("overall", "平均总体满意度", 12), _count("overdue_complaints", "超期未结投诉", 12),
+        _count("late_handovers", "资料交接逾期", 12), _rate("churn_rate", "流失率"), _rate("return_rate", "回厂率"),
+        _count("problems", "数据问题数", 10), _date("as_of", "数据日期"), Column("loaded_at", "最近导入", T.DATETIME, width=17),
+    ),
+    generated=True,
+)
+
 INPUT_SHEETS = (CUSTOMERS, VEHICLES, SERVICES, VISITS, COMPLAINTS, HANDOVER)
 CONFIG_SHEETS = (SETTINGS, WORKDAY_ADJUSTMENTS, TEMPLATES)
 GENERATED_SHEETS = (DUE, PROBLEMS, SENT_LOG, *REPORT_SHEETS)

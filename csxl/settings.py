@@ -93,6 +93,10 @@ class Settings:
     timezone: str = _setting("Asia/Shanghai", "时区", "发送时间所用的时区", "time zone of the send time")
     catch_up_max_days: int = _setting(30, "补发最多天数", "电脑停机后最多补算多少天的消息", "how many days of missed messages a run catches up")
     branch_name: str = _setting("本店", "门店名称", "消息中使用的门店名称", "dealership name used in messages", "our dealership")
+    branch_code: str = _setting("", "门店编号", "集团汇总时本店的编号（如 SZ01）；留空用门店名称", "this branch's code in the group store; empty: 门店名称")
+    group_store: str = _setting(
+        "", "集团数据库", "每天刷新后把本店数据推送到集团库：.duckdb 文件路径或 postgresql://用户@主机/库（密码不要写在这里）",
+        "after each daily refresh, push this branch to the group store: a .duckdb path or postgresql://user@host/db (no password)")
     sender_name: str = _setting("客服中心", "发件人名称", "邮件发件人显示名", "sender display name of e-mails", "Customer Service")
     lang: str = _setting("zh", "语言", "生成的工作表和消息的语言：zh 或 en", "language of generated sheets and messages: zh or en")
 
@@ -108,6 +112,11 @@ class Settings:
     @property
     def send_window(self) -> tuple[dt.time, dt.time]:
         return send_window(self.send_hours)
+
+    @property
+    def branch(self) -> str:
+        """The branch's name in the group store: 门店编号, else 门店名称."""
+        return self.branch_code.strip() or self.branch_name.strip()
 
     @property
     def vip_tier_names(self) -> list[str]:
@@ -155,6 +164,8 @@ def _convert(name: str, default, raw: str):
         return number
     if name in CHOICES:
         return CHOICES[name][raw.lower() if raw.isascii() else raw]
+    if name == "group_store" and re.match(r"postgres(ql)?://[^/@]*:[^/@]*@", raw):
+        raise ValueError(raw)  # a password in the workbook: every clerk could read it
     if name == "send_hours":
         send_window(raw)
         return raw

@@ -96,3 +96,34 @@ def privacy_sweep(tmp_path_factory):
     by = f" (worker {worker}: its share of the tests)" if worker else ""
     _CAMPAIGN.append(f"privacy sweep{by}: {len(logs)} csxl.log files left by the suite, {len(leaks)} lines with a phone, an address or a password")
     assert leaks == [], "\n".join(leaks[:20])
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """A real PostgreSQL for this worker's tests, started from Debian's binaries; skipped, with its reason, where they are missing."""
+    from pg_server import PostgresServer, binaries
+
+    if binaries() is None:
+        pytest.skip("PostgreSQL's binaries (initdb, pg_ctl) are not installed: apt-get install postgresql")
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="csxl-pg-")  # not under pytest's base folder, which only root may enter
+    server = PostgresServer(folder)
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server, request):
+    """A fresh database on the session's server for one test."""
+    import uuid
+
+    import psycopg
+
+    name = "t" + uuid.uuid4().hex[:12]
+    with psycopg.connect(postgres_server.url("postgres"), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    return postgres_server.url(name)

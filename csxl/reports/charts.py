@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..schema import (
-    CAR_AGE_DIMENSION, COMPLAINT_ANALYSIS, COMPLAINTS, CUSTOMER_ANALYSIS, FOLLOWUP_MONTHLY, FOLLOWUP_VISIT_KINDS, REPORT_VISIT_KINDS,
+    BRANCH_COMPARISON, CAR_AGE_DIMENSION, COMPLAINT_ANALYSIS, COMPLAINTS, CUSTOMER_ANALYSIS, FOLLOWUP_MONTHLY, FOLLOWUP_VISIT_KINDS, REPORT_VISIT_KINDS,
     SERVICE_KIND_DIMENSION, TOTAL, Sheet, choice_label,
 )
 
@@ -42,6 +42,7 @@ _TITLES = {
     "by_category": {"zh": "投诉按类别", "en": "Complaints by category"},
     "by_service_kind": {"zh": "工单金额按维修类型", "en": "Order amount by service kind"},
     "return_by_car_age": {"zh": "回厂率按车龄（近12个月）", "en": "Return rate by car age (12 months)"},
+    "by_branch": {"zh": "各门店回访完成率与回厂率", "en": "Follow-up completion and return rate by branch"},
 }
 
 
@@ -69,6 +70,11 @@ def charts_for(sheet: Sheet, frame: pd.DataFrame, lang: str) -> list[Chart]:
         span = _rows_where(frame, "dimension", COMPLAINTS.column("category").header(lang))
         name = COMPLAINT_ANALYSIS.column("count").header(lang)
         return [Chart(_TITLES["by_category"][lang], "bar", (Series(name, *span, "value", "count"),))] if span else []
+    if sheet is BRANCH_COMPARISON and len(frame) > 1:  # the branches, without the group's row
+        rates = ("rate_7dc", "rate_3dc", "return_rate")
+        return [Chart(_TITLES["by_branch"][lang], "bar",
+                      tuple(Series(BRANCH_COMPARISON.column(c).header(lang), 0, len(frame) - 2, "branch_code", c) for c in rates),
+                      percent=True)]
     if sheet is CUSTOMER_ANALYSIS:
         charts = []
         span = _rows_where(frame, "dimension", SERVICE_KIND_DIMENSION.label(lang))

@@ -1,0 +1,83 @@
+"""The embedded group store: one DuckDB file, nothing to install.
+
+DuckDB lets one process write a file at a time; csxl takes a lock file beside it for
+every session, waits up to 15 s for another csxl to finish, then says so in one line.
+Frames go in through DuckDB's scan of pandas/Arrow data, without a row-by-row copy.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from ..errors import GroupStoreBusy
+from .store import BRANCH, Store, Table, typed
+
+WAIT_SECONDS = 15
+
+
+class DuckdbStore(Store):
+    def __init__(self, path: str, create: bool = True, mode_from: Path | None = None):
+        import duckdb
+
+        self.spec = str(path)
+        self.path = Path(path)
+        self._lock = FileLock(str(self.path) + ".lock")
+        try:
+            self._lock.acquire(timeout=WAIT_SECONDS)
+        except Timeout:
+            raise GroupStoreBusy(self.spec) from None
+        try:
+            if not create and not self.path.exists():
+                from ..errors import GroupStoreMissing
+
+                raise GroupStoreMissing(self.spec)
+            self._con = duckdb.connect(str(self.path))
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def match_mode(self, workbook: Path) -> None:
+        """The store holds every branch's customers: readable by exactly those who may read the workbook."""
+        os.chmod(self.path, stat.S_IMODE(Path(workbook).stat().st_mode))
+
+    def execute(self, sql: str, params: tuple = ()) -> None:
+        self._con.execute(sql, list(params))
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        return self._con.execute(sql, list(params)).fetchall()
+
+    def insert_frame(self, table: Table, frame: pd.DataFrame) -> None:
+        columns = ", ".join(f'"{c}"' for c in frame.columns)
+        self._con.register("incoming", frame)
+        try:
+            self._con.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM incoming")
+        finally:
+            self._con.unregister("incoming")
+
+    def read_table(self, table: Table) -> pd.DataFrame:
+        return typed(self._con.execute(f"SELECT * FROM {table.name} ORDER BY {BRANCH}").df(), table)
+
+    @contextmanager
+    def transaction(self):
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        self._con.execute("COMMIT")
+
+    def lock_branch(self, branch: str) -> None:
+        pass  # the file lock already makes this the only writer
+
+    def close(self) -> None:
+        try:
+            self._con.close()
+        finally:
+            self._lock.release()

@@ -1,0 +1,184 @@
+"""The group store's tables and the interface both databases implement (SPEC 5.6).
+
+One table per input sheet, named by the sheet's key, with the schema's columns plus
+``branch_code`` and ``_row``; beside them each branch's data problems, due items,
+sent messages and settings, and ``loads`` (one row per load).  The tables are
+declared here from the schema, never spelled twice, and created on first use; a
+newer csxl adds the columns its schema gained (``ADD COLUMN IF NOT EXISTS``) and
+records the version in ``csxl_schema``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..schema import INPUT_SHEETS, ROW, ColumnType
+
+SCHEMA_VERSION = 1
+BRANCH = "branch_code"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[tuple[str, str], ...]  # (column, SQL type) — the store's own columns excluded
+
+
+def _sql_type(kind: ColumnType) -> str:
+    if kind is ColumnType.DATE:
+        return "DATE"
+    if kind in (ColumnType.NUMBER, ColumnType.SCORE):
+        return "DOUBLE PRECISION"
+    return "TEXT"
+
+
+INPUT_TABLES = tuple(Table(s.key, tuple((c.key, _sql_type(c.type)) for c in s.columns) + ((ROW, "INTEGER"),)) for s in INPUT_SHEETS)
+# what else a branch's load carries: its data problems, today's due items, its sent messages, its 设置
+SIDE_TABLES = (
+    Table("problems", (("sheet", "TEXT"), ("row_number", "INTEGER"), ("column_name", "TEXT"), ("value", "TEXT"), ("message", "TEXT"))),
+    Table("due_items", (("kind", "TEXT"), ("customer_id", "TEXT"), ("vin", "TEXT"), ("due_date", "DATE"), ("days_overdue", "INTEGER"))),
+    Table("sent_messages", (("kind", "TEXT"), ("sent_day", "DATE"))),
+    Table("branch_settings", (("name", "TEXT"), ("value", "TEXT"))),
+)
+TABLES = INPUT_TABLES + SIDE_TABLES
+LOADS = Table("loads", (("file", "TEXT"), ("sha256", "TEXT"), ("rows", "TEXT"), ("as_of", "DATE"), ("loaded_at", "TIMESTAMP")))
+
+
+@dataclass(frozen=True)
+class LastLoad:
+    branch: str
+    file: str
+    sha256: str
+    rows: str  # JSON: rows per sheet
+    as_of: dt.date
+    loaded_at: dt.datetime
+
+
+class Store(ABC):
+    """A group store: DuckDB (one file, one writer at a time) or PostgreSQL (a shared server)."""
+
+    spec: str
+
+    def create_or_migrate(self) -> None:
+        with self.transaction():
+            self.execute("CREATE TABLE IF NOT EXISTS csxl_schema (version INTEGER NOT NULL)")
+            for table in (*TABLES, LOADS):
+                columns = ", ".join(f'"{name}" {kind}' for name, kind in ((BRANCH, "TEXT NOT NULL"), *table.columns))
+                self.execute(f"CREATE TABLE IF NOT EXISTS {table.name} ({columns})")
+                for name, kind in table.columns:  # the columns a newer schema added
+                    self.execute(f'ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS "{name}" {kind}')
+            found = self.query("SELECT MAX(version) FROM csxl_schema")
+            if not found or found[0][0] is None or found[0][0] < SCHEMA_VERSION:
+                self.execute("DELETE FROM csxl_schema")
+                self.execute(f"INSERT INTO csxl_schema VALUES ({SCHEMA_VERSION})")
+
+    # each database's own ------------------------------------------------------------
+    @abstractmethod
+    def execute(self, sql: str, params: tuple = ()) -> None: ...
+
+    @abstractmethod
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]: ...
+
+    @abstractmethod
+    def insert_frame(self, table: Table, frame: pd.DataFrame) -> None:
+        """Append ``frame`` (the table's columns and ``branch_code``) in the database's fastest way."""
+
+    @abstractmethod
+    def read_table(self, table: Table) -> pd.DataFrame: ...
+
+    @abstractmethod
+    @contextmanager
+    def transaction(self): ...
+
+    @abstractmethod
+    def lock_branch(self, branch: str) -> None:
+        """Inside the load's transaction: two loads of one branch never interleave."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # shared ----------------------------------------------------------------------------
+    def last_loads(self) -> dict[str, LastLoad]:
+        rows = self.query(
+            f"SELECT {BRANCH}, file, sha256, rows, as_of, loaded_at FROM loads l WHERE loaded_at = "
+            f"(SELECT MAX(loaded_at) FROM loads m WHERE m.{BRANCH} = l.{BRANCH}) ORDER BY {BRANCH}")
+        return {r[0]: LastLoad(*r) for r in rows}
+
+    def replace_branch(self, branch: str, frames: dict[str, pd.DataFrame], load: dict) -> None:
+        """The branch's rows replaced by ``frames`` (keyed by table name) and the load recorded, in one transaction."""
+        with self.transaction():
+            self.lock_branch(branch)
+            for table in TABLES:
+                self.execute(f"DELETE FROM {table.name} WHERE {BRANCH} = ?", (branch,))
+                frame = frames.get(table.name)
+                if frame is not None and len(frame):
+                    self.insert_frame(table, _shaped(frame, table, branch))
+            self.execute(f"INSERT INTO loads ({BRANCH}, file, sha256, rows, as_of, loaded_at) VALUES (?, ?, ?, ?, ?, ?)",
+                         (branch, load["file"], load["sha256"], load["rows"], load["as_of"], load["loaded_at"]))
+
+    def row_counts(self) -> dict[str, dict[str, int]]:
+        """Rows per branch per input table."""
+        counts: dict[str, dict[str, int]] = {}
+        for table in (*INPUT_TABLES, SIDE_TABLES[0]):
+            for branch, n in self.query(f"SELECT {BRANCH}, COUNT(*) FROM {table.name} GROUP BY {BRANCH}"):
+                counts.setdefault(branch, {})[table.name] = n
+        return counts
+
+
+def _shaped(frame: pd.DataFrame, table: Table, branch: str) -> pd.DataFrame:
+    """Exactly the table's columns, in its order, with the branch in front; absent columns empty."""
+    out = pd.DataFrame({BRANCH: pd.Series([branch] * len(frame), dtype="string", index=frame.index)})
+    for name, kind in table.columns:
+        values = frame[name] if name in frame else pd.Series(pd.NA, index=frame.index)
+        if kind == "DATE":
+            values = pd.to_datetime(values).dt.date.astype(object).where(values.notna(), None)
+        elif kind == "DOUBLE PRECISION":
+            values = pd.to_numeric(values, errors="coerce").astype("float64")
+        elif kind == "INTEGER":
+            values = pd.to_numeric(values, errors="coerce").astype("Int64")
+        else:
+            values = values.astype("string")
+        out[name] = values
+    return out.reset_index(drop=True)
+
+
+def typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """A table read back with the types the report code expects (the reader's): dates, floats, strings."""
+    for name, kind in ((BRANCH, "TEXT"), *table.columns):
+        if name not in frame:
+            continue
+        if kind == "DATE":
+            frame[name] = pd.to_datetime(frame[name]).astype("datetime64[s]")
+        elif kind == "DOUBLE PRECISION":
+            frame[name] = pd.to_numeric(frame[name]).astype("float64")
+        elif kind == "INTEGER":
+            frame[name] = pd.to_numeric(frame[name]).fillna(0).astype("int64")
+        else:
+            frame[name] = frame[name].astype("string")
+    return frame
+
+
+def open_store(spec: str, create: bool = True) -> Store:
+    """``spec``: a .duckdb path or a postgresql:// URL."""
+    if spec.startswith(("postgresql://", "postgres://")):
+        from .postgres_store import PostgresStore
+
+        store: Store = PostgresStore(spec)
+    else:
+        from .duckdb_store import DuckdbStore
+
+        store = DuckdbStore(spec, create)
+    if create:
+        store.create_or_migrate()
+    return store

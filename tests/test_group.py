@@ -1,0 +1,190 @@
+"""The group store, run the same way against DuckDB (a file) and a real PostgreSQL (started by the session)."""
+
+import datetime as dt
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from csxl import jobs
+from csxl.demo import DEMO_SETTINGS, demo_rows
+from csxl.errors import BranchClaimed, BranchNotNamed
+from csxl.group.load import load_branch
+from csxl.group.report import group_report, read_group
+from csxl.group.store import open_store
+from csxl.schema import BRANCH_COMPARISON, CUSTOMER_VALUE, REPORT_SHEETS
+from csxl.workbook.reader import read_book
+from csxl.workbook.template import build_template
+
+TODAY = dt.date(2026, 11, 24)
+MONTH = "2026-10"
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def store_spec(request, tmp_path):
+    if request.param == "duckdb":
+        return str(tmp_path / "group.duckdb")
+    return request.getfixturevalue("postgres_url")
+
+
+def branch_rows(seed: int, customers: int = 60) -> dict:
+    """A demo branch; its deliberately orphaned car gets a VIN of its own (the demo's is the same in every branch)."""
+    rows = demo_rows(TODAY, customers, seed=seed)
+    for car in rows["vehicles"]:
+        if car["vin"] == "LSVDEMO0000000001":
+            car["vin"] = f"LSVDEMO{seed:010d}"
+    return rows
+
+
+def write_branch(folder, code: str, rows: dict) -> object:
+    return build_template(folder / f"{code}.xlsx", rows=rows, overwrite=True,
+                          settings={**DEMO_SETTINGS, "branch_code": code, "branch_name": f"{code}店"})
+
+
+@pytest.fixture
+def branches(tmp_path):
+    """Three branches; SZ02 shares two customers with SZ01: one by 手机, one by a car's 车架号."""
+    rows = {code: branch_rows(seed) for code, seed in (("SZ01", 11), ("SZ02", 12), ("GZ01", 13))}
+    first, second = rows["SZ01"], rows["SZ02"]
+    second["customers"][0]["phone"] = "+86 " + str(first["customers"][0]["phone"])  # the same mobile, typed otherwise
+    shared_car = next(v for v in first["vehicles"] if v["customer_id"] != first["customers"][0]["customer_id"])
+    second["vehicles"].append({**shared_car, "customer_id": second["customers"][1]["customer_id"]})
+    return {code: write_branch(tmp_path, code, r) for code, r in rows.items()}
+
+
+def test_loads_then_group_report_equals_each_branchs_own_tabs(store_spec, branches):
+    with open_store(store_spec) as store:
+        results = [load_branch(store, path, TODAY) for path in branches.values()]
+        assert [r.skipped for r in results] == [False] * 3
+        data = read_group(store)
+    tabs = {sheet.key: frame for sheet, frame in group_report(data, TODAY, MONTH).items()}
+    for code, path in branches.items():
+        book = read_book(path)
+        own = jobs.compute_reports(book, TODAY, MONTH)
+        for sheet in REPORT_SHEETS:
+            if sheet is CUSTOMER_VALUE:
+                continue
+            mine = tabs[sheet.key][tabs[sheet.key]["branch_code"] == code].drop(columns="branch_code").reset_index(drop=True)
+            pd.testing.assert_frame_equal(mine, own[sheet].reset_index(drop=True), check_dtype=False, obj=f"{code} {sheet.zh}")
+
+
+def test_the_group_counts_a_shared_customer_once(store_spec, branches):
+    with open_store(store_spec) as store:
+        for path in branches.values():
+            load_branch(store, path, TODAY)
+        data = read_group(store)
+    tabs = group_report(data, TODAY, MONTH)
+    comparison = tabs[BRANCH_COMPARISON].set_index("branch_code")
+    customers = {code: len(read_book(p).frames["customers"]) for code, p in branches.items()}
+    vehicles = {code: len(read_book(p).frames["vehicles"]) for code, p in branches.items()}
+    # by hand: two SZ02 customers are SZ01's too (one by phone, one by a car); the shared car is one car
+    assert comparison.loc["合计", "customers"] == sum(customers.values()) - 2
+    assert comparison.loc["合计", "vehicles"] == sum(vehicles.values()) - 1
+    assert list(comparison.loc[["SZ01", "SZ02", "GZ01", "合计"], "shared_customers"]) == [2, 2, 0, 2]
+    value = next(frame for sheet, frame in tabs.items() if sheet.key == "customer_value")
+    assert len(value) == sum(customers.values()) - 2
+    both = value[value["branch_code"] == "SZ01、SZ02"]
+    assert len(both) == 2
+    assert comparison.loc["合计", "problems"] == sum(comparison.loc[["SZ01", "SZ02", "GZ01"], "problems"])
+
+
+def test_unchanged_reload_is_skipped_and_a_changed_branch_replaces_only_its_rows(store_spec, branches, tmp_path):
+    with open_store(store_spec) as store:
+        for path in branches.values():
+            load_branch(store, path, TODAY)
+        before = store.row_counts()
+        assert load_branch(store, branches["SZ01"], TODAY).skipped
+        rows = branch_rows(11)
+        removed = rows["customers"].pop(10)
+        rows["vehicles"] = [v for v in rows["vehicles"] if v["customer_id"] != removed["customer_id"]]
+        rows["visits"] += [{**rows["visits"][0], "visit_date": TODAY - dt.timedelta(days=1)} for _ in range(3)]
+        write_branch(tmp_path, "SZ01", rows)
+        changed = load_branch(store, branches["SZ01"], TODAY)
+        assert not changed.skipped
+        after = store.row_counts()
+        data = read_group(store)
+    assert after["SZ01"]["customers"] == before["SZ01"]["customers"] - 1
+    assert after["SZ01"]["visits"] == before["SZ01"]["visits"] + 3
+    assert after["SZ02"] == before["SZ02"] and after["GZ01"] == before["GZ01"]
+    assert removed["customer_id"] not in set(data.frames["customers"].query("branch_code == 'SZ01'")["customer_id"])
+
+
+def test_a_default_branch_name_or_a_claimed_code_is_refused(store_spec, branches, tmp_path):
+    unnamed = build_template(tmp_path / "unnamed.xlsx", rows=branch_rows(20, 30))
+    copy = tmp_path / "copy-of-SZ01.xlsx"
+    rows = branch_rows(21, 30)
+    write_branch(tmp_path, "SZ01", branch_rows(11))
+    build_template(copy, rows=rows, settings={"branch_code": "SZ01"})
+    with open_store(store_spec) as store:
+        with pytest.raises(BranchNotNamed):
+            load_branch(store, unnamed, TODAY)
+        load_branch(store, branches["SZ01"], TODAY)
+        with pytest.raises(BranchClaimed):
+            load_branch(store, copy, TODAY)
+        assert not load_branch(store, copy, TODAY, replace=True).skipped
+        assert store.row_counts()["SZ01"]["customers"] == len(read_book(copy).frames["customers"])
+
+
+def test_a_load_killed_at_any_moment_leaves_the_branchs_previous_rows_whole(store_spec, branches, tmp_path, csxl_cmd, campaign):
+    with open_store(store_spec) as store:
+        for path in branches.values():
+            load_branch(store, path, TODAY)
+    rng = random.Random(int(os.environ.get("CSXL_KILL_SEED", "20261202")))
+    kills, outcomes = 0, []
+    for attempt in range(6):
+        write_branch(tmp_path, "SZ02", branch_rows(100 + attempt, 150))
+        child = subprocess.Popen([*csxl_cmd, "group", "load", store_spec, str(branches["SZ02"]), "--today", str(TODAY)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(0.4, 2.0))
+        if child.poll() is None:
+            child.send_signal(signal.SIGKILL)
+            kills += 1
+        child.wait()
+        with open_store(store_spec) as store:
+            counts = store.row_counts()["SZ02"]
+            last = store.last_loads()["SZ02"]
+        import json
+
+        recorded = json.loads(last.rows)
+        outcomes.append("new" if recorded["customers"] == 150 else "old")
+        # whatever the kill hit, the branch's rows are exactly those of its last recorded load
+        assert {k: counts.get(k, 0) for k in recorded} == recorded
+    campaign(f"group load kill -9 ({store_spec.split(':')[0] if '://' in store_spec else 'duckdb'}): {kills} kills of 6 loads, "
+             f"after each the branch held its last recorded load whole ({', '.join(outcomes)})")
+    assert kills >= 2
+
+
+def test_two_branches_loading_at_once_both_succeed(store_spec, branches, csxl_cmd):
+    with open_store(store_spec):
+        pass  # created, so both loads find the tables
+    children = [subprocess.Popen([*csxl_cmd, "group", "load", store_spec, str(branches[code]), "--today", str(TODAY)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for code in ("SZ01", "GZ01")]
+    outputs = [child.communicate(timeout=120) for child in children]
+    assert [child.returncode for child in children] == [0, 0], outputs
+    with open_store(store_spec) as store:
+        assert sorted(store.last_loads()) == ["GZ01", "SZ01"]
+
+
+def test_cli_group_report_and_status(store_spec, branches, csxl_cmd, tmp_path):
+    env = {**os.environ, "CSXL_LANG": "zh"}
+    loaded = subprocess.run([*csxl_cmd, "group", "load", store_spec, *map(str, branches.values()), "--today", str(TODAY)],
+                            env=env, capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.count("→ 门店") == 3
+    out = tmp_path / "集团报表.xlsx"
+    report = subprocess.run([*csxl_cmd, "group", "report", store_spec, "--today", str(TODAY), "-o", str(out)],
+                            env=env, capture_output=True, text=True)
+    assert report.returncode == 0, report.stderr
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[0] == "门店对比" and book["门店对比"]["A1"].value == "门店"
+    assert [book["门店对比"].cell(r, 1).value for r in range(2, 6)] == ["GZ01", "SZ01", "SZ02", "合计"]
+    assert book["客服月报"]["A1"].value == "门店" and book["客服月报"]["B1"].value == "项目"
+    status = subprocess.run([*csxl_cmd, "group", "status", store_spec], env=env, capture_output=True, text=True)
+    assert status.returncode == 0, status.stderr
+    assert [line.split()[0] for line in status.stdout.splitlines()] == ["GZ01", "SZ01", "SZ02"]
