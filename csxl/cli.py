@@ -396,6 +396,27 @@ def group_report_command(store: str, today, month: str | None, output: Path | No
     click.echo(f"已写入 {out}（{len(data.branches)} 个门店）" if CLI_LANG == "zh" else f"wrote {out} ({len(data.branches)} branches)")
 
 
+@group.command("init-roles")
+@_store_argument
+@click.argument("branches", nargs=-1, required=True)
+@_friendly_errors
+def group_init_roles(store: str, branches: tuple[str, ...]):
+    """PostgreSQL：为每个门店建只能写本店数据的角色（行级安全），另建只读的集团报表角色 / Per-branch roles (row-level security) and a read-only one."""
+    from .group.roles import READER, branch_role, init_roles
+    from .group.store import open_store
+
+    if "://" not in store:
+        raise click.ClickException("DuckDB 文件没有角色：用文件权限控制谁能读写" if CLI_LANG == "zh"
+                                   else "a DuckDB file has no roles: its file permissions decide who may read it")
+    with open_store(store) as opened:
+        created = init_roles(opened, list(branches))
+    for name in [READER, *map(branch_role, branches)]:
+        state = ("新建" if CLI_LANG == "zh" else "created") if name in created else ("已存在，权限已更新" if CLI_LANG == "zh" else "existed, grants renewed")
+        click.echo(f"{name}  {state}")
+    click.echo("请在服务器上为每个角色设置密码：ALTER ROLE 角色名 PASSWORD '…'" if CLI_LANG == "zh"
+               else "set each role's password on the server: ALTER ROLE name PASSWORD '…'")
+
+
 @group.command("status")
 @_store_argument
 @_friendly_errors

@@ -67,7 +67,27 @@ class DailyJob:
             log.warning("messages sent, tabs not refreshed: %s", exc.message("en"))
         self._post_to_team(due if due is not None else jobs.compute_due(result.book, today, jobs.journal_facts(self.path)).due,
                            today, result.book.settings)
+        self._push_to_group(today, result.book.settings)
         return counts
+
+    def _push_to_group(self, today: dt.date, settings) -> None:
+        """With 设置 集团数据库 set, the branch loads itself into the group store; a failure waits for tomorrow's run."""
+        if not settings.group_store:
+            return
+        from .group.load import load_branch
+        from .group.store import open_store
+
+        spec = settings.group_store
+        if "://" not in spec and not Path(spec).is_absolute():
+            spec = str(self.path.parent / spec)
+        try:
+            with open_store(spec) as store:
+                pushed = load_branch(store, self.path, today)
+            log.info("group store: branch %s %s", pushed.branch, "unchanged" if pushed.skipped else "loaded")
+        except CsxlError as exc:
+            log.warning("group store not updated (tried again tomorrow): %s", exc.message("en"))
+        except Exception as exc:  # noqa: BLE001 - a database error must never stop the daily sending
+            log.warning("group store not updated (tried again tomorrow): %s", type(exc).__name__)
 
     def _pull_receipts(self, book) -> None:
         """Delivery reports and TD replies, before the tabs are refreshed; a provider that fails is tried again tomorrow."""

@@ -188,3 +188,57 @@ def test_cli_group_report_and_status(store_spec, branches, csxl_cmd, tmp_path):
     status = subprocess.run([*csxl_cmd, "group", "status", store_spec], env=env, capture_output=True, text=True)
     assert status.returncode == 0, status.stderr
     assert [line.split()[0] for line in status.stdout.splitlines()] == ["GZ01", "SZ01", "SZ02"]
+
+
+def test_the_daily_job_pushes_the_branch_and_a_dead_server_stops_nothing(tmp_path, caplog):
+    import logging
+
+    from csxl.messages.config import MailConfig
+    from csxl.scheduler import DailyJob
+
+    path = build_template(tmp_path / "SZ09.xlsx", rows=branch_rows(31, 30),
+                          settings={**DEMO_SETTINGS, "branch_code": "SZ09", "group_store": "group.duckdb"})
+    with caplog.at_level(logging.INFO, logger="csxl"):
+        counts = DailyJob(path, MailConfig())(TODAY)
+    assert counts.get("sent", 0) > 0
+    assert "group store: branch SZ09 loaded" in caplog.text
+    with open_store(str(tmp_path / "group.duckdb"), create=False) as store:
+        assert store.last_loads()["SZ09"].as_of == TODAY
+    dead = build_template(tmp_path / "SZ10.xlsx", rows=branch_rows(32, 30),
+                          settings={**DEMO_SETTINGS, "branch_code": "SZ10", "group_store": "postgresql://csxl@127.0.0.1:9/group"})
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="csxl"):
+        counts = DailyJob(dead, MailConfig())(TODAY)
+    assert counts.get("sent", 0) > 0 and "refreshed the generated tabs" in caplog.text
+    assert "group store not updated (tried again tomorrow): cannot reach the group store" in caplog.text
+
+
+def test_row_level_security_keeps_each_branch_to_its_own_rows(postgres_url, branches, csxl_cmd):
+    import psycopg
+
+    loaded = subprocess.run([*csxl_cmd, "group", "load", postgres_url, str(branches["SZ02"]), "--today", str(TODAY)],
+                            capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    roles = subprocess.run([*csxl_cmd, "group", "init-roles", postgres_url, "SZ01", "SZ02"], capture_output=True, text=True,
+                           env={**os.environ, "CSXL_LANG": "en"})
+    assert roles.returncode == 0, roles.stderr
+    assert roles.stdout.splitlines()[:3] == ["csxl_group_reader  created", "csxl_branch_sz01  created", "csxl_branch_sz02  created"]
+    as_sz01 = postgres_url.replace("//csxl@", "//csxl_branch_sz01@")
+    with open_store(as_sz01) as store:  # the branch's own PC loads itself
+        assert not load_branch(store, branches["SZ01"], TODAY).skipped
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # another branch's workbook: the policy refuses its rows
+            load_branch(store, branches["GZ01"], TODAY)
+    with psycopg.connect(as_sz01, autocommit=True) as con:
+        assert con.execute("SELECT DISTINCT branch_code FROM customers").fetchall() == [("SZ01",)]  # SZ02's rows are invisible
+        assert con.execute("DELETE FROM customers WHERE branch_code = 'SZ02'").rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            con.execute("INSERT INTO customers (branch_code, customer_id) VALUES ('SZ02', 'X1')")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            con.execute("UPDATE customers SET name = 'x'")  # a branch replaces its rows; it never edits them in place
+    reader = postgres_url.replace("//csxl@", "//csxl_group_reader@")
+    with psycopg.connect(reader, autocommit=True) as con:
+        assert sorted(r[0] for r in con.execute("SELECT DISTINCT branch_code FROM customers")) == ["SZ01", "SZ02"]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            con.execute("DELETE FROM customers")
+    with open_store(reader, create=False) as store:  # the group's reports need only the reader
+        assert read_group(store).branches == ["SZ01", "SZ02"]

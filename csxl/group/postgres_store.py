@@ -41,21 +41,32 @@ class PostgresStore(Store):
             raise GroupStoreUnreachable(f"{url}: {str(exc).strip().splitlines()[0]}") from None
         self._depth = 0
 
-    def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s")
+    @property
+    def connection(self):
+        return self._con
+
+    def _run(self, sql: str, params: tuple):
+        """The store's SQL marks parameters with ? (DuckDB's style); psycopg's are %s."""
+        return self._con.execute(sql.replace("?", "%s"), params) if params else self._con.execute(sql)
 
     def execute(self, sql: str, params: tuple = ()) -> None:
-        self._con.execute(self._sql(sql), params)
+        self._run(sql, params)
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
-        return self._con.execute(self._sql(sql), params).fetchall()
+        return self._run(sql, params).fetchall()
 
     def insert_frame(self, table: Table, frame: pd.DataFrame) -> None:
+        """COPY into a temporary table, then INSERT … SELECT: PostgreSQL refuses COPY into a table under row-level
+        security for any role but its owner, and the INSERT is what the branch's policy checks."""
         columns = ", ".join(f'"{c}"' for c in frame.columns)
+        staging = f"incoming_{table.name}"
         rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
-        with self._con.cursor() as cursor, cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+        self._con.execute(f"CREATE TEMPORARY TABLE {staging} (LIKE {table.name}) ON COMMIT DROP")
+        with self._con.cursor() as cursor, cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+        self._con.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {staging}")
+        self._con.execute(f"DROP TABLE {staging}")
 
     def read_table(self, table: Table) -> pd.DataFrame:
         with self._con.cursor() as cursor:
@@ -70,6 +81,9 @@ class PostgresStore(Store):
 
     def lock_branch(self, branch: str) -> None:
         self._con.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"csxl:{branch}",))
+
+    def recover(self) -> None:
+        pass  # autocommit: a failed statement leaves no transaction behind
 
     def close(self) -> None:
         self._con.close()

@@ -64,7 +64,22 @@ class Store(ABC):
 
     spec: str
 
+    def schema_version(self) -> int | None:
+        try:
+            found = self.query("SELECT MAX(version) FROM csxl_schema")
+        except Exception:  # noqa: BLE001 - no such table yet: a new store (each database raises its own kind)
+            self.recover()
+            return None
+        return found[0][0] if found else None
+
+    def recover(self) -> None:
+        """After a failed statement outside a transaction: ready for the next one."""
+
     def create_or_migrate(self) -> None:
+        """Tables created on first use, columns added when the schema grew; nothing to do (nor any right needed) when current."""
+        version = self.schema_version()
+        if version is not None and version >= SCHEMA_VERSION and not self._missing_columns():
+            return
         with self.transaction():
             self.execute("CREATE TABLE IF NOT EXISTS csxl_schema (version INTEGER NOT NULL)")
             for table in (*TABLES, LOADS):
@@ -76,6 +91,14 @@ class Store(ABC):
             if not found or found[0][0] is None or found[0][0] < SCHEMA_VERSION:
                 self.execute("DELETE FROM csxl_schema")
                 self.execute(f"INSERT INTO csxl_schema VALUES ({SCHEMA_VERSION})")
+
+    def _missing_columns(self) -> bool:
+        for table in (*TABLES, LOADS):
+            found = {name for (name,) in self.query(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", (table.name,))}
+            if {name for name, _ in table.columns} - found:
+                return True
+        return False
 
     # each database's own ------------------------------------------------------------
     @abstractmethod
