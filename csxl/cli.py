@@ -352,22 +352,29 @@ _store_argument = click.argument("store")
 @_friendly_errors
 def group_load(store: str, books: tuple[Path, ...], today, replace: bool):
     """把门店工作簿导入集团库（每个门店一次事务整体替换；文件未变则跳过）/ Load branch workbooks (each replaces its branch in one transaction)."""
-    from .group.load import load_branch
+    from .group.load import load_branches
     from .group.store import open_store
 
     day = _resolve_today(today)
     zh = CLI_LANG == "zh"
+    failed = []
     with open_store(store) as opened:
-        for book in books:
-            result = load_branch(opened, book, day, replace)
+        for book, result in zip(books, load_branches(opened, list(books), day, replace)):
             if hasattr(opened, "match_mode"):
                 opened.match_mode(book)
-            if result.skipped:
+            if isinstance(result, CsxlError):
+                failed.append(f"{book}: {result.message(CLI_LANG)}")
+                click.echo(failed[-1], err=True)
+            elif isinstance(result, Exception):
+                raise result
+            elif result.skipped:
                 click.echo(f"{book}：未变化，跳过（门店 {result.branch}）" if zh else f"{book}: unchanged, skipped (branch {result.branch})")
             else:
                 rows = "，".join(f"{n}" for n in result.rows.values())
                 click.echo(f"{book} → 门店 {result.branch}：{sum(result.rows.values())} 行（{rows}），数据问题 {result.problems}" if zh
                            else f"{book} → branch {result.branch}: {sum(result.rows.values())} rows ({rows}), {result.problems} data problems")
+    if failed:
+        raise _CannotError(f"{len(failed)} 个工作簿未导入（见上）" if zh else f"{len(failed)} workbooks not loaded (see above)")
 
 
 @group.command("report")
@@ -389,7 +396,7 @@ def group_report_command(store: str, today, month: str | None, output: Path | No
     with open_store(store, create=False) as opened:
         data = read_group(opened)
     if not data.branches:
-        raise click.ClickException("集团库里还没有门店" if CLI_LANG == "zh" else "no branch loaded yet")
+        raise _CannotError("集团库里还没有门店" if CLI_LANG == "zh" else "no branch loaded yet")
     tabs = group_report(data, day, month, lang)
     out = output or Path(f"{'集团报表' if lang == 'zh' else 'group-report'}-{month}.xlsx")
     out = jobs.write_report_workbook(out, tabs, lang, f"{'集团报表' if lang == 'zh' else 'Group report'} {month}")

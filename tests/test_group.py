@@ -18,7 +18,7 @@ from csxl.errors import BranchClaimed, BranchNotNamed
 from csxl.group.load import load_branch
 from csxl.group.report import group_report, read_group
 from csxl.group.store import open_store
-from csxl.schema import BRANCH_COMPARISON, CUSTOMER_VALUE, REPORT_SHEETS
+from csxl.schema import BRANCH_COMPARISON, CUSTOMER_VALUE, FOLLOWUP_MONTHLY, MONTHLY_REPORT, REPORT_SHEETS
 from csxl.workbook.reader import read_book
 from csxl.workbook.template import build_template
 
@@ -92,6 +92,14 @@ def test_the_group_counts_a_shared_customer_once(store_spec, branches):
     both = value[value["branch_code"] == "SZ01、SZ02"]
     assert len(both) == 2
     assert comparison.loc["合计", "problems"] == sum(comparison.loc[["SZ01", "SZ02", "GZ01"], "problems"])
+    # each branch's row is its own 客服月报 and 回访月报 of the month
+    own = jobs.compute_reports(read_book(branches["GZ01"]), TODAY, MONTH)
+    monthly = dict(zip(own[MONTHLY_REPORT]["item"], own[MONTHLY_REPORT]["this_month"]))
+    follow = own[FOLLOWUP_MONTHLY].query("period == @MONTH and kind == '合计'")
+    assert comparison.loc["GZ01", ["rate_7dc", "rate_3dc", "overall", "return_rate"]].tolist() == pytest.approx(
+        [monthly["7DC完成率"], monthly["3DC完成率"], monthly["平均总体满意度"], monthly["回厂率"]])
+    assert comparison.loc["GZ01", "on_time_rate"] == pytest.approx(follow["on_time_rate"].iloc[0])
+    assert comparison.loc["GZ01", "churn_rate"] == pytest.approx(monthly["流失风险客户"] / customers["GZ01"])
 
 
 def test_unchanged_reload_is_skipped_and_a_changed_branch_replaces_only_its_rows(store_spec, branches, tmp_path):

@@ -1,10 +1,19 @@
-"""Loading a branch's workbook into the group store: its rows replaced in one transaction, or skipped when unchanged."""
+"""Loading branch workbooks into the group store: each branch's rows replaced in one transaction, or skipped when unchanged.
+
+Reading a workbook and computing its due items and problems is the slow part and needs
+no store, so it runs in worker processes (one per core) while the store takes the
+finished branches one at a time — DuckDB allows one writer, and a branch's
+replacement is one transaction either way.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -30,6 +39,18 @@ class LoadResult:
     problems: int = 0
 
 
+@dataclass
+class Prepared:
+    """A branch workbook read and computed, ready to go into the store."""
+
+    path: Path
+    digest: str
+    branch: str
+    frames: dict[str, pd.DataFrame]
+    rows: dict[str, int]
+    problems: int
+
+
 def file_digest(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as data:
@@ -38,23 +59,15 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_branch(store: Store, path: Path, today: dt.date, replace: bool = False) -> LoadResult:
+def prepare(path: Path, today: dt.date, digest: str) -> Prepared:
+    """Everything a load writes, from the workbook and its journal (no store needed)."""
     from ..jobs import compute_due, journal_facts
     from ..workbook.reader import read_book
 
-    path = Path(path).resolve()
-    digest = file_digest(path)
-    last = store.last_loads()
-    for previous in last.values():
-        if previous.sha256 == digest:  # unchanged since its last load: not even read
-            return LoadResult(path, previous.branch, True, json.loads(previous.rows))
     book = read_book(path)
     branch = book.settings.branch
     if branch in _DEFAULT_NAMES:
         raise BranchNotNamed(branch)
-    claimed = last.get(branch)
-    if claimed and Path(claimed.file) != path and not replace:
-        raise BranchClaimed(f"{branch} ← {claimed.file}")
     facts = journal_facts(path)
     result = compute_due(book, today, facts)
     frames = {sheet.key: book.frames[sheet.key] for sheet in INPUT_SHEETS}
@@ -64,11 +77,68 @@ def load_branch(store: Store, path: Path, today: dt.date, replace: bool = False)
         "column_name": [p["column"] for p in problems], "value": [p["value"] for p in problems],
         "message": [p["message"] for p in problems]})
     frames["due_items"] = result.due
-    frames["sent_messages"] = facts.sent if facts.sent is not None else None
+    frames["sent_messages"] = facts.sent
     frames["branch_settings"] = pd.DataFrame({"name": [f.name for f in fields(Settings)],
                                               "value": [str(getattr(book.settings, f.name)) for f in fields(Settings)]})
     rows = {sheet.key: len(book.frames[sheet.key]) for sheet in INPUT_SHEETS}
-    store.replace_branch(branch, frames, {
-        "file": str(path), "sha256": digest, "rows": json.dumps(rows), "as_of": today,
+    return Prepared(path, digest, branch, frames, rows, len(problems))
+
+
+def _prepare_job(job: tuple[Path, dt.date, str]) -> Prepared | Exception:
+    try:
+        return prepare(*job)
+    except Exception as exc:  # noqa: BLE001 - handed back, so one bad workbook is reported in its place, not as a pool crash
+        return exc
+
+
+def store_branch(store: Store, prepared: Prepared, today: dt.date, replace: bool = False) -> LoadResult:
+    claimed = store.last_loads().get(prepared.branch)
+    if claimed and Path(claimed.file) != prepared.path and not replace:
+        raise BranchClaimed(f"{prepared.branch} ← {claimed.file}")
+    store.replace_branch(prepared.branch, prepared.frames, {
+        "file": str(prepared.path), "sha256": prepared.digest, "rows": json.dumps(prepared.rows), "as_of": today,
         "loaded_at": clock.now().replace(tzinfo=None, microsecond=0)})
-    return LoadResult(path, branch, False, rows, len(problems))
+    return LoadResult(prepared.path, prepared.branch, False, prepared.rows, prepared.problems)
+
+
+def load_branches(store: Store, paths: list[Path], today: dt.date, replace: bool = False,
+                  workers: int | None = None) -> Iterator[LoadResult | Exception]:
+    """Each workbook's result in order: loaded, skipped (unchanged since its last load, not even read), or the error it hit."""
+    paths = [Path(p).resolve() for p in paths]
+    known = {load.sha256: load for load in store.last_loads().values()}
+    digests = [file_digest(p) for p in paths]
+    jobs = [(p, today, d) for p, d in zip(paths, digests) if d not in known]
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    prepared: Iterator[Prepared | Exception]
+    if workers > 1:
+        pool = ProcessPoolExecutor(workers)
+        prepared = pool.map(_prepare_job, jobs)
+    else:
+        pool = None
+        prepared = map(_prepare_job, jobs)
+    try:
+        for path, digest in zip(paths, digests):
+            if digest in known:
+                previous = known[digest]
+                yield LoadResult(path, previous.branch, True, json.loads(previous.rows))
+                continue
+            ready = next(prepared)
+            if isinstance(ready, Exception):
+                yield ready
+                continue
+            try:
+                yield store_branch(store, ready, today, replace)
+            except BranchClaimed as exc:
+                yield exc
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+
+
+def load_branch(store: Store, path: Path, today: dt.date, replace: bool = False) -> LoadResult:
+    """One workbook, in this process; its error raised."""
+    (result,) = load_branches(store, [path], today, replace, workers=1)
+    if isinstance(result, Exception):
+        raise result
+    return result
+

@@ -11,18 +11,18 @@ branches they visit.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from ..calendars.workdays import WorkCalendar
 from ..reports import build_reports, last_complete_month
-from ..reports.followup import followup_report
-from ..reports.monthly import HANDOVER_LATE, month_figures
+from ..reports.monthly import HANDOVER_LATE, monthly_item_label
 from ..reports.ratios import ratio
-from ..rules.followups import followup_tasks
 from ..schema import (
-    BRANCH_COMPARISON, CUSTOMER_VALUE, GROUP_TOTAL, MONTHLY_REPORT, RECTIFICATION, REPORT_SHEETS, SAMPLING, Sheet,
+    BRANCH_COMPARISON, CUSTOMER_VALUE, FOLLOWUP_MONTHLY, GROUP_TOTAL, MONTHLY_REPORT, TOTAL, RECTIFICATION, REPORT_SHEETS, SAMPLING, Sheet,
     with_branch,
 )
 from ..settings import Settings, parse_settings
@@ -30,6 +30,8 @@ from .identity import merged, shared_customers
 from .store import BRANCH, INPUT_TABLES, SIDE_TABLES, LastLoad, Store
 
 LIST_TABS = (RECTIFICATION, SAMPLING)
+# the 客服月报 items 门店对比 shows
+COMPARED_ITEMS = ("7DC完成率", "3DC完成率", "平均总体满意度", "超期未结投诉", HANDOVER_LATE, "流失风险客户", "回厂率")
 
 
 @dataclass
@@ -58,21 +60,23 @@ def read_group(store: Store) -> GroupData:
     return GroupData(frames, sent, problems, settings, store.last_loads())
 
 
-def group_report(data: GroupData, today: dt.date, month: str | None = None, lang: str = "zh") -> dict[Sheet, pd.DataFrame]:
+def group_report(data: GroupData, today: dt.date, month: str | None = None, lang: str = "zh",
+                 workers: int | None = None) -> dict[Sheet, pd.DataFrame]:
     month = month or last_complete_month(today)
-    calendar = WorkCalendar()
-    per_branch, figures = {}, {}
-    for branch in data.branches:
-        settings = replace(data.settings.get(branch, Settings()), lang=lang)
-        frames = data.of(branch)
-        sent = data.sent[data.sent[BRANCH] == branch].drop(columns=BRANCH)
-        per_branch[branch] = build_reports(frames, settings, today, calendar, sent, month)
-        figures[branch] = _comparison_row(frames, settings, today, month, sent, calendar)
-    whole, branches_of = merged({k: f for k, f in data.frames.items()})
-    group_settings = replace(Settings(), lang=lang)
-    group_sent = data.sent.drop(columns=BRANCH)
-    group = build_reports(whole, group_settings, today, calendar, group_sent, month)
-    figures[GROUP_TOTAL.label(lang)] = _comparison_row(whole, group_settings, today, month, group_sent, calendar)
+    jobs = [(data.of(b), replace(data.settings.get(b, Settings()), lang=lang), today, month,
+             data.sent[data.sent[BRANCH] == b].drop(columns=BRANCH)) for b in data.branches]
+    whole, branches_of = merged(data.frames)
+    jobs.append((whole, replace(Settings(), lang=lang), today, month, data.sent.drop(columns=BRANCH)))
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            computed = list(pool.map(_branch_reports, jobs))
+    else:
+        computed = [_branch_reports(job) for job in jobs]
+    per_branch = dict(zip(data.branches, (reports for reports, _ in computed)))
+    group, group_row = computed[-1]
+    total = GROUP_TOTAL.label(lang)
+    figures = {**{b: row for b, (_, row) in zip(data.branches, computed)}, total: group_row}
 
     tabs: dict[Sheet, pd.DataFrame] = {}
     for sheet in REPORT_SHEETS:
@@ -82,7 +86,7 @@ def group_report(data: GroupData, today: dt.date, month: str | None = None, lang
         else:
             parts = [per_branch[b][sheet].assign(**{BRANCH: b}) for b in data.branches]
             if sheet not in LIST_TABS:
-                parts.append(group[sheet].assign(**{BRANCH: GROUP_TOTAL.label(lang)}))
+                parts.append(group[sheet].assign(**{BRANCH: total}))
             frame = pd.concat(parts, ignore_index=True)
             frame = frame[[BRANCH, *[c for c in frame.columns if c != BRANCH]]]
             if sheet is MONTHLY_REPORT:
@@ -97,15 +101,26 @@ def group_report(data: GroupData, today: dt.date, month: str | None = None, lang
     return {BRANCH_COMPARISON: comparison[BRANCH_COMPARISON.keys], **tabs}
 
 
-def _comparison_row(frames, settings: Settings, today: dt.date, month: str, sent, calendar) -> dict:
-    """One 门店对比 row: the monthly report's figures of ``month``, by the monthly report's own code."""
-    tasks = followup_tasks(frames, settings, today)
-    found = month_figures(month, tasks, frames, settings, today, sent, calendar)
-    total = followup_report(tasks, frames["visits"], settings, today, "month", [month]).set_index("kind")
-    return {
-        "customers": len(frames["customers"]), "vehicles": len(frames["vehicles"]),
-        "rate_7dc": found["7DC完成率"], "rate_3dc": found["3DC完成率"], "on_time_rate": total.at["合计", "on_time_rate"],
-        "overall": found["平均总体满意度"], "overdue_complaints": found["超期未结投诉"], "late_handovers": found[HANDOVER_LATE],
-        "churn_rate": ratio(found["流失风险客户"], len(frames["customers"])), "return_rate": found["回厂率"],
-    }
+def _branch_reports(job) -> tuple[dict[Sheet, pd.DataFrame], dict]:
+    """One branch's (or the group's) report tabs and its 门店对比 row, read off those tabs."""
+    frames, settings, today, month, sent = job
+    reports = build_reports(frames, settings, today, WorkCalendar(), sent, month)
+    return reports, _comparison_row(reports, frames, settings.lang, month)
 
+
+def _comparison_row(reports: dict[Sheet, pd.DataFrame], frames, lang: str, month: str) -> dict:
+    """One 门店对比 row: the month's figures as the 客服月报 and 回访月报 tabs show them."""
+    monthly = reports[MONTHLY_REPORT]
+    names = {item: (item if lang == "zh" else monthly_item_label(item, lang)) for item in COMPARED_ITEMS}
+    this_month = dict(zip(monthly["item"], monthly["this_month"]))
+    found = {item: this_month.get(label, 0) for item, label in names.items()}
+    follow = reports[FOLLOWUP_MONTHLY]
+    total = follow[(follow["period"] == month) & (follow["kind"] == TOTAL)]
+    customers = len(frames["customers"])
+    return {
+        "customers": customers, "vehicles": len(frames["vehicles"]),
+        "rate_7dc": found["7DC完成率"], "rate_3dc": found["3DC完成率"],
+        "on_time_rate": total["on_time_rate"].iloc[0] if len(total) else float("nan"),
+        "overall": found["平均总体满意度"], "overdue_complaints": found["超期未结投诉"], "late_handovers": found[HANDOVER_LATE],
+        "churn_rate": ratio(found["流失风险客户"], customers), "return_rate": found["回厂率"],
+    }

@@ -82,11 +82,12 @@ def monthly_report(month: str, tasks, frames, settings: Settings, as_of, sent: p
         for item in frame["item"]
     ]
     if settings.lang != "zh":
-        frame["item"] = [_english(item) for item in frame["item"]]
+        frame["item"] = [monthly_item_label(item, settings.lang) for item in frame["item"]]
     return frame[MONTHLY_REPORT.keys]
 
 
-def _english(item: str) -> str:
+def monthly_item_label(item: str, lang: str = "en") -> str:
+    """An item's name in a 客服月报 of another language."""
     if item.startswith(HANDOVER_LATE + "·"):
-        return t("monthly_" + HANDOVER_LATE, "en") + " · " + item.split("·", 1)[1]
-    return t("monthly_" + item, "en")
+        return t("monthly_" + HANDOVER_LATE, lang) + " · " + item.split("·", 1)[1]
+    return t("monthly_" + item, lang)

@@ -1,0 +1,160 @@
+"""Time `csxl group load` / `group report` over N branch workbooks against the read floor of the same files.
+
+    .venv/bin/python benchmarks/bench_group.py --branches 20 --customers 20000 --visits 200000
+    .venv/bin/python benchmarks/bench_group.py --branches 20 --customers 100000 --visits 1000000 --postgres
+
+Builds the branch workbooks once into benchmarks/out/group-<branches>-<customers>-<visits>/ (reused), and a
+single workbook of the same total size for the reports comparison.  Then, in one run:
+
+- floor: fastexcel reading every input sheet of every branch file into Arrow (no csxl code);
+- load: `csxl group load STORE BOOK...` of all branches, whole process, wall time and peak memory
+  (DuckDB; with --postgres also a PostgreSQL started from the machine's binaries, on loopback);
+- reload: the same command again with nothing changed (every file skipped by its sha256);
+- report: `csxl group report`, whole process, against the reports phase of `csxl refresh` on the
+  single workbook of the same total size (`jobs.compute_reports`, in-process);
+- the store's size on disk, and load seconds per million visit rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+TODAY = dt.date(2026, 11, 24)
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def build_branch(path: Path, code: str, seed: int, customers: int, visits: int) -> None:
+    from csxl.demo import DEMO_SETTINGS, demo_rows
+    from csxl.workbook.template import build_template
+
+    rows = demo_rows(TODAY, customers, seed=seed)
+    for car in rows["vehicles"]:
+        if car["vin"] == "LSVDEMO0000000001":  # the demo's deliberate orphan car: one per branch, not shared
+            car["vin"] = f"LSVDEMO{seed:010d}"
+    rng = random.Random(seed)
+    vehicles = rows["vehicles"]
+    kinds = ("月回访", "年回访", "季度回访", "3DC", "生日", "节日")
+    while len(rows["visits"]) < visits:
+        car = vehicles[rng.randrange(len(vehicles))]
+        rows["visits"].append({
+            "visit_date": TODAY - dt.timedelta(days=rng.randint(0, 700)), "customer_id": car["customer_id"], "vin": car["vin"],
+            "kind": rng.choice(kinds), "staff": "李娜", "result": "成功", "overall": rng.randint(5, 10),
+        })
+    rows["visits"] = rows["visits"][:visits]
+    build_template(path, rows=rows, overwrite=True, constant_memory=True,
+                   settings={**DEMO_SETTINGS, "branch_code": code, "branch_name": f"{code}店"})
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak MB) of a whole csxl process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "csxl", *command], capture_output=True, text=True)
+    took = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"{command[:2]} failed: {done.stderr.strip()}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return took, max(peak, before) / 1024
+
+
+def read_floor(books: list[Path]) -> float:
+    import fastexcel
+
+    from csxl.schema import INPUT_SHEETS
+
+    started = time.perf_counter()
+    for book in books:
+        reader = fastexcel.read_excel(str(book))
+        for sheet in INPUT_SHEETS:
+            reader.load_sheet_by_name(sheet.zh).to_arrow()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--branches", type=int, default=20)
+    parser.add_argument("--customers", type=int, default=20000, help="in all branches together")
+    parser.add_argument("--visits", type=int, default=200000, help="in all branches together")
+    parser.add_argument("--postgres", action="store_true", help="also load into a PostgreSQL on loopback")
+    args = parser.parse_args()
+    folder = OUT / f"group-{args.branches}-{args.customers}-{args.visits}"
+    folder.mkdir(parents=True, exist_ok=True)
+    books = [folder / f"B{n:02d}.xlsx" for n in range(1, args.branches + 1)]
+    for n, book in enumerate(books, 1):
+        if not book.exists():
+            print(f"building {book.name} …", flush=True)
+            build_branch(book, book.stem, 1000 + n, args.customers // args.branches, args.visits // args.branches)
+    single = folder / "single.xlsx"
+    if not single.exists():
+        print("building the single workbook of the same size …", flush=True)
+        from bench_refresh import build
+
+        build(single, args.customers, args.visits)
+
+    floor = read_floor(books)
+    rows = []
+    stores = {"duckdb": str(folder / "group.duckdb")}
+    server = None
+    if args.postgres:
+        from pg_server import PostgresServer
+
+        server = PostgresServer(Path(tempfile.mkdtemp(prefix="csxl-pg-bench-")))
+        stores["postgresql"] = server.start()
+    try:
+        for kind, spec in stores.items():
+            if kind == "duckdb":
+                for leftover in folder.glob("group.duckdb*"):
+                    leftover.unlink()
+            load, load_peak = timed(["group", "load", spec, *map(str, books), "--today", str(TODAY)])
+            reload, _ = timed(["group", "load", spec, *map(str, books), "--today", str(TODAY)])
+            report_out = folder / f"group-report-{kind}.xlsx"
+            report, report_peak = timed(["group", "report", spec, "--today", str(TODAY), "-o", str(report_out)])
+            size = sum(p.stat().st_size for p in folder.glob("group.duckdb*")) if kind == "duckdb" else _pg_size(spec)
+            rows.append((kind, load, load_peak, reload, report, report_peak, size))
+    finally:
+        if server:
+            server.stop()
+            shutil.rmtree(server.folder, ignore_errors=True)
+
+    from csxl import jobs
+    from csxl.workbook.reader import read_book
+
+    book = read_book(single)
+    started = time.perf_counter()
+    jobs.compute_reports(book, TODAY)
+    reports_phase = time.perf_counter() - started
+
+    print(f"\n{args.branches} branches, {args.customers} customers, {args.visits} visits in all; "
+          f"read floor (fastexcel → Arrow, every input sheet of every file): {floor:.1f} s; "
+          f"single-workbook reports phase at the same size: {reports_phase:.1f} s")
+    print(f"{'store':<11}{'load s':>8}{'÷ floor':>9}{'peak MB':>9}{'reload s':>10}{'report s':>10}{'÷ reports':>11}"
+          f"{'peak MB':>9}{'size MB':>9}{'s / M visits':>14}")
+    for kind, load, peak, reload, report, report_peak, size in rows:
+        print(f"{kind:<11}{load:>8.1f}{load / floor:>9.2f}{peak:>9.0f}{reload:>10.2f}{report:>10.1f}{report / reports_phase:>11.2f}"
+              f"{report_peak:>9.0f}{size / 1e6:>9.1f}{load / (args.visits / 1e6):>14.1f}")
+
+
+def _pg_size(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as con:
+        return con.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("CSXL_LANG", "en")
+    main()
