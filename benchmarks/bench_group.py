@@ -38,6 +38,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 
 def build_branch(path: Path, code: str, seed: int, customers: int, visits: int) -> None:
+    from bench_refresh import add_visits
+
     from csxl.demo import DEMO_SETTINGS, demo_rows
     from csxl.workbook.template import build_template
 
@@ -45,16 +47,7 @@ def build_branch(path: Path, code: str, seed: int, customers: int, visits: int) 
     for car in rows["vehicles"]:
         if car["vin"] == "LSVDEMO0000000001":  # the demo's deliberate orphan car: one per branch, not shared
             car["vin"] = f"LSVDEMO{seed:010d}"
-    rng = random.Random(seed)
-    vehicles = rows["vehicles"]
-    kinds = ("月回访", "年回访", "季度回访", "3DC", "生日", "节日")
-    while len(rows["visits"]) < visits:
-        car = vehicles[rng.randrange(len(vehicles))]
-        rows["visits"].append({
-            "visit_date": TODAY - dt.timedelta(days=rng.randint(0, 700)), "customer_id": car["customer_id"], "vin": car["vin"],
-            "kind": rng.choice(kinds), "staff": "李娜", "result": "成功", "overall": rng.randint(5, 10),
-        })
-    rows["visits"] = rows["visits"][:visits]
+    add_visits(rows, visits, random.Random(seed))
     build_template(path, rows=rows, overwrite=True, constant_memory=True,
                    settings={**DEMO_SETTINGS, "branch_code": code, "branch_name": f"{code}店"})
 

@@ -115,7 +115,12 @@ def build(path: Path, customers: int, visits: int) -> None:
     from csxl.workbook.template import build_template
 
     rows = demo_rows(TODAY, customers)
-    rng = random.Random(1)
+    add_visits(rows, visits, random.Random(1))
+    build_template(path, rows=rows, overwrite=True, constant_memory=True)
+
+
+def add_visits(rows: dict, visits: int, rng: random.Random) -> None:
+    """Calls on random cars of the demo rows until there are ``visits`` of them."""
     vehicles = rows["vehicles"]
     kinds = ("月回访", "年回访", "季度回访", "3DC", "生日", "节日")
     while len(rows["visits"]) < visits:
@@ -125,7 +130,6 @@ def build(path: Path, customers: int, visits: int) -> None:
             "kind": rng.choice(kinds), "staff": "李娜", "result": "成功", "overall": rng.randint(5, 10),
         })
     rows["visits"] = rows["visits"][:visits]
-    build_template(path, rows=rows, overwrite=True, constant_memory=True)
 
 
 def run(args: list[str]) -> tuple[float, float, str]:

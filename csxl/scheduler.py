@@ -83,6 +83,8 @@ class DailyJob:
         try:
             with open_store(spec) as store:
                 pushed = load_branch(store, self.path, today)
+                if hasattr(store, "match_mode"):
+                    store.match_mode(self.path)
             log.info("group store: branch %s %s", pushed.branch, "unchanged" if pushed.skipped else "loaded")
         except CsxlError as exc:
             log.warning("group store not updated (tried again tomorrow): %s", exc.message("en"))

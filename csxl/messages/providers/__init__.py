@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import importlib
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from ...errors import MissingSmsSecret, SmsSdkMissing
 
@@ -77,3 +78,32 @@ def is_opt_out(text: str) -> bool:
     """A reply that asks for no more messages: TD, T, N, R, 退订 or 拒收, in any case, alone or with punctuation around."""
     word = "".join(ch for ch in text.strip() if ch.isalnum() or "\u4e00" <= ch <= "\u9fff")
     return word.upper() in REPLY_OPT_OUT_WORDS
+
+
+@dataclass(frozen=True)
+class ErrorCodes:
+    """A provider's error codes sorted by what they mean for the rest of the run, with the words a clerk reads."""
+
+    provider: str
+    channel: dict[str, str]  # the account, key or signature: every message on this channel fails the same way
+    template: dict[str, str]  # the template: its messages fail the same way, other templates may still go
+    bad_number: dict[str, str]  # this message's number: fix the 手机 on 客户档案
+    transient: Callable[[str], bool]  # worth retrying after a pause
+    bad_number_receipts: tuple[str, ...] = field(default=("空号", "停机", "MOBILE_NOT_ON_SERVICE", "IS_CLOSE", "NOT_EXIST"))
+
+    def error(self, code: str, message: str) -> Exception:
+        from ..channels import ChannelRefused, PermanentSendError, TemplateRefused, TransientSendError
+
+        words = self.channel.get(code) or self.template.get(code) or self.bad_number.get(code) or message
+        text = f"{self.provider} {code}: {words}"
+        if code in self.channel:
+            return ChannelRefused(text)
+        if code in self.template:
+            return TemplateRefused(text)
+        if self.transient(code):
+            return TransientSendError(text)
+        return PermanentSendError(text)  # the day's cap for this number, a blacklisted word, …
+
+    def number_cannot_receive(self, receipt_code: str | None) -> bool:
+        """A failed receipt whose code or words say the number itself cannot receive (空号, 停机)."""
+        return any(word in (receipt_code or "") for word in self.bad_number_receipts)

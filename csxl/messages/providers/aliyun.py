@@ -13,41 +13,26 @@ import datetime as dt
 import json
 from zoneinfo import ZoneInfo
 
-from ..channels import ChannelRefused, Outgoing, TemplateRefused, PermanentSendError, Receipt, Reply, SentRecord, TransientSendError, UnknownOutcome
-from . import endpoint_parts, import_sdk
+from ..channels import Outgoing, Receipt, Reply, SentRecord, TransientSendError, UnknownOutcome
+from . import ErrorCodes, endpoint_parts, import_sdk
 
 HOST = "dysmsapi.aliyuncs.com"
 CHINA = ZoneInfo("Asia/Shanghai")
-# the account, the signature or the template: every message on this channel fails the same way
-CHANNEL_CODES = {
-    "isv.SMS_SIGNATURE_ILLEGAL": "短信签名未审核通过或不存在", "isv.SMS_SIGN_NAME_ILLEGAL": "短信签名未审核通过或不存在",
-    "isv.AMOUNT_NOT_ENOUGH": "账户余额不足", "isv.OUT_OF_SERVICE": "账户欠费停机", "isv.ACCOUNT_NOT_EXISTS": "账户不存在",
-    "isv.ACCOUNT_ABNORMAL": "账户异常", "isv.PRODUCT_UN_SUBSCRIPT": "未开通短信服务", "isv.PRODUCT_UNSUBSCRIBE": "未开通短信服务",
-    "isp.RAM_PERMISSION_DENY": "访问密钥没有短信权限", "SignatureDoesNotMatch": "访问密钥错误（签名不符）",
-    "InvalidAccessKeyId.NotFound": "访问密钥不存在", "InvalidAccessKeyId.Inactive": "访问密钥已停用",
-}
-# the template: its messages fail the same way, other templates may still go
-TEMPLATE_CODES = {
-    "isv.SMS_TEMPLATE_ILLEGAL": "短信模板未审核通过或不存在", "isv.TEMPLATE_MISSING_PARAMETERS": "短信模板变量与正文的占位符不一致",
-}
-# this message's number: fix the 手机 on 客户档案
-BAD_NUMBER_CODES = {"isv.MOBILE_NUMBER_ILLEGAL": "手机号码格式错误"}
-TRANSIENT_CODES = {"isp.SYSTEM_ERROR", "isp.GATEWAY_ERROR", "isp.UNKNOWN", "Throttling.User", "Throttling", "ServiceUnavailable",
-                   "InternalError"}
-# receipt codes (ErrCode) that mean the number itself cannot receive: 空号, 停机
-BAD_NUMBER_RECEIPTS = ("空号", "停机", "MOBILE_NOT_ON_SERVICE", "IS_CLOSE", "NOT_EXIST", "MOBILE_ACCOUNT_ABNORMAL")
-
-
-def send_error(code: str, message: str) -> Exception:
-    words = CHANNEL_CODES.get(code) or TEMPLATE_CODES.get(code) or BAD_NUMBER_CODES.get(code) or message
-    text = f"阿里云 {code}: {words}"
-    if code in CHANNEL_CODES:
-        return ChannelRefused(text)
-    if code in TEMPLATE_CODES:
-        return TemplateRefused(text)
-    if code in TRANSIENT_CODES:
-        return TransientSendError(text)
-    return PermanentSendError(text)  # the day's cap for this number, a blacklisted word, …
+CODES = ErrorCodes(
+    "阿里云",
+    channel={
+        "isv.SMS_SIGNATURE_ILLEGAL": "短信签名未审核通过或不存在", "isv.SMS_SIGN_NAME_ILLEGAL": "短信签名未审核通过或不存在",
+        "isv.AMOUNT_NOT_ENOUGH": "账户余额不足", "isv.OUT_OF_SERVICE": "账户欠费停机", "isv.ACCOUNT_NOT_EXISTS": "账户不存在",
+        "isv.ACCOUNT_ABNORMAL": "账户异常", "isv.PRODUCT_UN_SUBSCRIPT": "未开通短信服务", "isv.PRODUCT_UNSUBSCRIBE": "未开通短信服务",
+        "isp.RAM_PERMISSION_DENY": "访问密钥没有短信权限", "SignatureDoesNotMatch": "访问密钥错误（签名不符）",
+        "InvalidAccessKeyId.NotFound": "访问密钥不存在", "InvalidAccessKeyId.Inactive": "访问密钥已停用",
+    },
+    template={"isv.SMS_TEMPLATE_ILLEGAL": "短信模板未审核通过或不存在", "isv.TEMPLATE_MISSING_PARAMETERS": "短信模板变量与正文的占位符不一致"},
+    bad_number={"isv.MOBILE_NUMBER_ILLEGAL": "手机号码格式错误"},
+    transient=lambda code: code in {"isp.SYSTEM_ERROR", "isp.GATEWAY_ERROR", "isp.UNKNOWN", "Throttling.User", "Throttling",
+                                     "ServiceUnavailable", "InternalError"},
+    bad_number_receipts=("空号", "停机", "MOBILE_NOT_ON_SERVICE", "IS_CLOSE", "NOT_EXIST", "MOBILE_ACCOUNT_ABNORMAL"),
+)
 
 
 class Provider:
@@ -88,7 +73,7 @@ class Provider:
             reason = f"阿里云 unreachable: {type(getattr(exc, 'inner_exception', None) or exc).__name__}"
             raise (UnknownOutcome(reason) if sent else TransientSendError(reason)) from exc
         except ResponseException as exc:
-            raise send_error(str(exc.code), str(getattr(exc, "message", "") or "")) from exc
+            raise CODES.error(str(exc.code), str(getattr(exc, "message", "") or "")) from exc
 
     def deliver(self, message: Outgoing) -> str | None:
         if self._client is None:
@@ -99,7 +84,7 @@ class Provider:
         )
         body = self._call("send_sms_with_options", request, sent=True)
         if body.code != "OK":
-            raise send_error(body.code, body.message or "")
+            raise CODES.error(body.code, body.message or "")
         return body.biz_id
 
     def _details(self, record: SentRecord) -> list:
@@ -112,7 +97,7 @@ class Provider:
                 phone_number=record.to, send_date=f"{day:%Y%m%d}", page_size=50, current_page=page)
             body = self._call("query_send_details_with_options", request, sent=False)
             if body.code != "OK":
-                raise send_error(body.code, body.message or "")
+                raise CODES.error(body.code, body.message or "")
             rows = body.sms_send_detail_dtos.sms_send_detail_dto if body.sms_send_detail_dtos else []
             found += [row for row in rows or [] if row.out_id == record.ref]
             if len(rows or []) < 50 or page >= 20:
@@ -134,7 +119,7 @@ class Provider:
                     found.append(Receipt(record.ref, True))
                 elif row.send_status == 2:
                     code = row.err_code or ""
-                    found.append(Receipt(record.ref, False, code, any(word in code for word in BAD_NUMBER_RECEIPTS)))
+                    found.append(Receipt(record.ref, False, code, CODES.number_cannot_receive(code)))
         return found
 
     def replies(self) -> list[Reply]:

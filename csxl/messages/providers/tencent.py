@@ -11,41 +11,31 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..channels import ChannelRefused, Outgoing, TemplateRefused, PermanentSendError, Receipt, Reply, SentRecord, TransientSendError, UnknownOutcome
 from ..addresses import mobile
-from . import endpoint_parts, import_sdk
+from ..channels import Outgoing, Receipt, Reply, SentRecord, TransientSendError, UnknownOutcome
+from . import ErrorCodes, endpoint_parts, import_sdk
 
 HOST = "sms.tencentcloudapi.com"
 REGION = "ap-guangzhou"
 PAGE = 100  # the pull APIs' Limit
-CHANNEL_CODES = {
-    "AuthFailure.SignatureFailure": "访问密钥错误（签名不符）", "AuthFailure.SecretIdNotFound": "访问密钥不存在",
-    "AuthFailure.UnauthorizedOperation": "访问密钥没有短信权限",
-    "FailedOperation.SignatureIncorrectOrUnapproved": "短信签名未审核通过或不存在",
-    "FailedOperation.InsufficientBalanceInSmsPackage": "套餐包余量不足",
-    "FailedOperation.SmsSdkAppIdVerifyFail": "短信应用ID（SdkAppId）错误",
-    "UnauthorizedOperation.SmsSdkAppIdVerifyFail": "短信应用ID（SdkAppId）错误",
-    "UnsupportedOperation.ContainDomesticAndInternationalPhoneNumber": "号码格式不一致",
-}
-TEMPLATE_CODES = {
-    "FailedOperation.TemplateIncorrectOrUnapproved": "短信模板未审核通过或与内容不符",
-    "InvalidParameterValue.TemplateParameterFormatError": "短信模板变量与正文的占位符不一致",
-}
-BAD_NUMBER_CODES = {"InvalidParameterValue.IncorrectPhoneNumber": "手机号码格式错误"}
-TRANSIENT_PREFIXES = ("InternalError", "RequestLimitExceeded", "ClientNetworkError", "ServerNetworkError")
-BAD_NUMBER_RECEIPTS = ("空号", "停机", "MOBILE_NOT_ON_SERVICE", "IS_CLOSE", "NOT_EXIST", "MK:0001", "MK:0012")
-
-
-def send_error(code: str, message: str) -> Exception:
-    words = CHANNEL_CODES.get(code) or TEMPLATE_CODES.get(code) or BAD_NUMBER_CODES.get(code) or message
-    text = f"腾讯云 {code}: {words}"
-    if code in CHANNEL_CODES:
-        return ChannelRefused(text)
-    if code in TEMPLATE_CODES:
-        return TemplateRefused(text)
-    if code.startswith(TRANSIENT_PREFIXES):
-        return TransientSendError(text)
-    return PermanentSendError(text)  # the day's cap for this number, a malformed number, …
+CODES = ErrorCodes(
+    "腾讯云",
+    channel={
+        "AuthFailure.SignatureFailure": "访问密钥错误（签名不符）", "AuthFailure.SecretIdNotFound": "访问密钥不存在",
+        "AuthFailure.UnauthorizedOperation": "访问密钥没有短信权限",
+        "FailedOperation.SignatureIncorrectOrUnapproved": "短信签名未审核通过或不存在",
+        "FailedOperation.InsufficientBalanceInSmsPackage": "套餐包余量不足",
+        "FailedOperation.SmsSdkAppIdVerifyFail": "短信应用ID（SdkAppId）错误",
+        "UnauthorizedOperation.SmsSdkAppIdVerifyFail": "短信应用ID（SdkAppId）错误",
+    },
+    template={
+        "FailedOperation.TemplateIncorrectOrUnapproved": "短信模板未审核通过或与内容不符",
+        "InvalidParameterValue.TemplateParameterFormatError": "短信模板变量与正文的占位符不一致",
+    },
+    bad_number={"InvalidParameterValue.IncorrectPhoneNumber": "手机号码格式错误"},
+    transient=lambda code: code.startswith(("InternalError", "RequestLimitExceeded", "ClientNetworkError", "ServerNetworkError")),
+    bad_number_receipts=("空号", "停机", "MOBILE_NOT_ON_SERVICE", "IS_CLOSE", "NOT_EXIST", "MK:0001", "MK:0012"),
+)
 
 
 class Provider:
@@ -85,7 +75,7 @@ class Provider:
         except TencentCloudSDKException as exc:
             if exc.code == "ClientNetworkError":  # refused, reset or timed out: the SDK does not say which
                 raise (UnknownOutcome if sent else TransientSendError)(f"腾讯云 unreachable ({action})") from exc
-            raise send_error(str(exc.code), str(exc.message or "")) from exc
+            raise CODES.error(str(exc.code), str(exc.message or "")) from exc
 
     def deliver(self, message: Outgoing) -> str | None:
         response = self._call("SendSms", {
@@ -94,7 +84,7 @@ class Provider:
         }, sent=True)
         status = response.SendStatusSet[0]
         if status.Code != "Ok":
-            raise send_error(status.Code, status.Message or "")
+            raise CODES.error(status.Code, status.Message or "")
         return status.SerialNo
 
     def delivered(self, record: SentRecord) -> bool | None:
@@ -113,8 +103,7 @@ class Provider:
             for status in batch:
                 ok = status.ReportStatus == "SUCCESS"
                 reason = None if ok else (status.Description or status.ReportStatus)
-                found.append(Receipt(status.SessionContext or "", ok, reason,
-                                     not ok and any(word in (reason or "") for word in BAD_NUMBER_RECEIPTS)))
+                found.append(Receipt(status.SessionContext or "", ok, reason, not ok and CODES.number_cannot_receive(reason)))
             if len(batch) < PAGE:
                 break
         return found
