@@ -17,7 +17,7 @@ from csxl.demo import DEMO_SETTINGS, demo_rows
 from csxl.errors import BranchClaimed, BranchNotNamed
 from csxl.group.load import load_branch
 from csxl.group.report import group_report, read_group
-from csxl.group.store import open_store
+from csxl.group.store import INPUT_TABLES, open_store
 from csxl.schema import BRANCH_COMPARISON, CUSTOMER_VALUE, FOLLOWUP_MONTHLY, MONTHLY_REPORT, REPORT_SHEETS
 from csxl.workbook.reader import read_book
 from csxl.workbook.template import build_template
@@ -250,3 +250,16 @@ def test_row_level_security_keeps_each_branch_to_its_own_rows(postgres_url, bran
             con.execute("DELETE FROM customers")
     with open_store(reader, create=False) as store:  # the group's reports need only the reader
         assert read_group(store).branches == ["SZ01", "SZ02"]
+
+
+def test_a_store_from_an_older_csxl_gains_the_new_columns_and_keeps_its_rows(store_spec, branches):
+    with open_store(store_spec) as store:
+        load_branch(store, branches["GZ01"], TODAY)
+        before = store.row_counts()["GZ01"]
+        store.execute('ALTER TABLE services DROP COLUMN "mileage"')  # as a store made before 里程 was a column
+        store.execute("UPDATE csxl_schema SET version = 0")
+    with open_store(store_spec) as store:
+        assert store.schema_version() == 1
+        assert store.row_counts()["GZ01"] == before
+        services = next(t for t in INPUT_TABLES if t.name == "services")
+        assert "mileage" in store.read_table(services).columns
