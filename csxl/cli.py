@@ -336,6 +336,35 @@ def status(path: Path):
         click.echo(line)
 
 
+@cli.command()
+@workbook_path
+@click.argument("complaint_id")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="输出文件，默认工作簿旁的 投诉处理表-编号.xlsx / output workbook")
+@_today_option
+@_friendly_errors
+def form(path: Path, complaint_id: str, output: Path | None, today):
+    """打印一张《客户投诉处理表》（A4 一页）/ The complaint form of one complaint, one A4 page."""
+    from . import jobs
+
+    out = jobs.complaint_form(path, complaint_id, _resolve_today(today), output)
+    click.echo(f"已写入 {out}" if CLI_LANG == "zh" else f"wrote {out}")
+
+
+@cli.command()
+@workbook_path
+@_today_option
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="输出文件，默认工作簿旁的 回访单-YYYY-MM-DD.xlsx / output workbook")
+@_friendly_errors
+def callsheet(path: Path, today, output: Path | None):
+    """打印今天的回访单：每通电话的客户、车、话术和打分格（A4）/ Today's calls as a printable call sheet."""
+    from . import jobs
+
+    out, count = jobs.call_sheet(path, _resolve_today(today), output)
+    click.echo(f"已写入 {out}（{count} 通回访电话）" if CLI_LANG == "zh" else f"wrote {out} ({count} calls)")
+
+
 @cli.group()
 def group():
     """集团汇总：各门店工作簿导入集团库（DuckDB 文件或 PostgreSQL），出集团报表 / The dealership group's store and reports."""

@@ -44,7 +44,8 @@ def demo_rows(today: dt.date, customers: int = 300, seed: int = 2026) -> dict[st
     # The retention columns (SPEC 5.7) draw from their own stream, so the rest of the demo stays as it was.
     extra = random.Random(seed + 1)
     day = dt.timedelta(days=1)
-    rows: dict[str, list[dict]] = {k: [] for k in ("customers", "vehicles", "services", "visits", "complaints", "handover")}
+    rows: dict[str, list[dict]] = {k: [] for k in ("customers", "vehicles", "services", "visits", "complaints", "handover",
+                                                    "rectification_log")}
 
     for n in range(1, customers + 1):
         cid = f"C{n:05d}"
@@ -144,6 +145,7 @@ def demo_rows(today: dt.date, customers: int = 300, seed: int = 2026) -> dict[st
         })
 
     _add_retention_examples(rows, today)
+    _add_paperwork(rows, today, random.Random(seed + 2))
     _add_mistakes(rows, today)
     return rows
 
@@ -171,12 +173,68 @@ def _add_retention_examples(rows: dict[str, list[dict]], today: dt.date) -> None
                                  "kind": kind, "amount": 900.0, "advisor": ADVISORS[1], "mileage": km})
 
 
+COMPLAINT_WORDS = {
+    "服务质量": "客户反映保养后取车等了一个多小时，前台没有主动说明原因，态度冷淡。",
+    "维修技术": "上周更换的刹车片，行驶三天后刹车有异响，客户要求免费返修并解释原因。",
+    "配件供应": "空调压缩机订货已两周仍未到，客户每天需要用车，要求给出到货日期或提供代步车。",
+    "配件价格": "客户认为更换前大灯总成报价比外面高出近三成，要求说明价格构成。",
+    "产品质量": "新车行驶不到三千公里，中控屏多次黑屏重启，客户担心行车安全。",
+    "新车销售": "提车时发现赠送的脚垫和行车记录仪未安装，销售顾问此前承诺会装好。",
+}
+RESOLUTIONS = {
+    "服务质量": "前台主管致电致歉，赠送一次免费洗车；前台晨会通报，取车超时须主动告知。",
+    "维修技术": "客户到店复检，重新打磨安装刹车片并试车确认无异响，免收工时费。",
+    "配件供应": "向厂家加急调货，三日内到货安装，其间提供代步车。",
+    "配件价格": "服务顾问逐项说明配件与工时价格，按会员价下调 10%，客户接受。",
+    "产品质量": "升级中控系统软件，厂家技术支持远程确认，试用一周未再出现。",
+    "新车销售": "销售经理致歉，当日上门补装脚垫和行车记录仪。",
+}
+SCORES = ("overall", "reliability", "responsiveness", "assurance", "empathy", "tangibles")
+RESPONSIBLE = {"3DC": "售后服务部", "7DC": "销售部", "月回访": "销售部", "季度回访": "销售部", "年回访": "售后服务部"}
+ACTIONS = {"等待时间太长": "增开一个快保工位，预约客户优先进厂", "洗车不干净": "洗车房加一道检查，交车前由前台复核",
+           "价格解释不清楚": "结算前由服务顾问逐项说明费用", "休息区太吵": "休息区电视调低音量，增设安静区"}
+
+
+def _add_paperwork(rows: dict[str, list[dict]], today: dt.date, rng: random.Random) -> None:
+    """What the clerks and managers record of the loops (seed 001): the documents each hand-over brought
+    (now and then one missing), and the rectification of most recent low-score visits."""
+    from .settings import Settings
+    from .rules.documents import requirements
+
+    lists = {"新车交车": requirements(Settings().sales_documents), "维修交车": requirements(Settings().service_documents)}
+    for complaint in rows["complaints"]:  # what the customer said, in the words a clerk writes down
+        complaint["content"] = COMPLAINT_WORDS[complaint["category"]]
+        if complaint.get("resolution"):
+            complaint["resolution"] = RESOLUTIONS[complaint["category"]]
+    for handover in rows["handover"]:
+        if not handover.get("submitted_date"):
+            continue
+        names = [r.names[0] for r in lists[handover["event"]] if not r.optional or rng.random() < 0.3]
+        if rng.random() < 0.15:
+            names.remove(rng.choice(names))
+        handover["documents"] = "、".join(names)
+    day = dt.timedelta(days=1)
+    for visit in rows["visits"]:
+        low = visit.get("needs_action") == "是" or any(visit.get(key, 10) <= 6 for key in SCORES)
+        if not low or (today - visit["visit_date"]).days > 40 or rng.random() < 0.1:
+            continue
+        done = visit["visit_date"] + rng.randint(1, 9) * day
+        record = {"visit_date": visit["visit_date"], "vin": visit["vin"], "kind": visit["kind"],
+                  "department": RESPONSIBLE.get(visit["kind"], "客服部"),
+                  "action": ACTIONS.get(visit.get("comment"), "部门内部通报，跟进改善"),
+                  "done_date": done if done <= today - day else None}
+        called = done + rng.randint(3, 5) * day if record["done_date"] else None
+        if called and called <= today:
+            record.update(revisit_date=called, revisit_result="满意" if rng.random() < 0.8 else "不满意")
+        rows["rectification_log"].append(record)
+
+
 def _visit(rng: random.Random, cid: str, vin: str, kind: str, date: dt.date) -> dict:
     reached = rng.random() < 0.85
     visit = {"visit_date": date, "customer_id": cid, "vin": vin, "kind": kind, "staff": rng.choice(STAFF),
              "result": "成功" if reached else "未接通"}
     if reached:
-        for key in ("overall", "reliability", "responsiveness", "assurance", "empathy", "tangibles"):
+        for key in SCORES:
             visit[key] = rng.choice((10, 10, 9, 9, 8, 8, 7, 6, 5))
         visit["needs_action"] = "是" if visit["overall"] <= 6 else "否"
         if visit["needs_action"] == "是":

@@ -131,3 +131,7 @@ class BranchNotNamed(CsxlError):
 
 class BranchClaimed(CsxlError):
     """Another workbook file already loaded under this branch code (``--replace`` says this one takes over)."""
+
+
+class NoSuchComplaint(CsxlError):
+    """No row of 投诉记录 has that 投诉编号."""

@@ -28,7 +28,7 @@ from .rules import due_today, message_items
 from .rules.followups import followup_tasks
 from .rules.retention import mileage_problems
 from .reports import build_reports, charts_for, last_complete_month, management_report
-from .schema import CUSTOMERS, DUE, INPUT_SHEETS, MONTHLY_REPORT, PROBLEMS, ROW, SENT_LOG, SERVICES, SHEET_ORDER, VISITS, ColumnType, Sheet
+from .schema import CUSTOMERS, DUE, HANDOVER, INPUT_SHEETS, RECTIFICATION_LOG, MONTHLY_REPORT, PROBLEMS, ROW, SENT_LOG, SERVICES, SHEET_ORDER, VISITS, ColumnType, Sheet
 from .search import Card, best_match, customer_card, search_by_date, search_customers
 from .workbook.lock import workbook_lock
 from .workbook.package import Package, ensure_not_open
@@ -65,7 +65,8 @@ def compute_due(book: Book, today: dt.date, facts: JournalFacts | None = None) -
     tasks = followup_tasks(book.frames, book.settings, today)
     due = due_today(book.frames, book.settings, today, calendar, facts.sent, tasks, facts.opt_outs)
     problems = (list(book.problems) + _templates(book).problems + future_visits(book, today) + implausible_dates(book, today)
-                + mileage_mistakes(book) + undeliverable_numbers(book, facts.bad_numbers))
+                + mileage_mistakes(book) + unknown_documents(book) + rectification_mistakes(book)
+                + undeliverable_numbers(book, facts.bad_numbers))
     for year in sorted(calendar.fallback_years):
         problems.append(Problem(book.sheet_name("workday_adjustments"), None, None, None, t("calendar_fallback", book.lang, year=year)))
     return DueResult(book, due, sorted_problems(problems, book), tasks)
@@ -94,6 +95,37 @@ def undeliverable_numbers(book: Book, bad_numbers: pd.DataFrame | None) -> list[
     return [Problem(book.sheet_name("customers"), int(rows[cid]), header, phones[cid], t("sms_undeliverable", book.lang, reason=reason))
             for cid, number, reason in zip(bad_numbers["customer_id"], bad_numbers["address"], bad_numbers["delivery_reason"])
             if cid in numbers and numbers[cid] == number]
+
+
+def unknown_documents(book: Book) -> list[Problem]:
+    """A 已交资料 name on neither of 设置's document lists for its event."""
+    from .rules.documents import handed_over, unknown
+    from .schema import HANDOVER_EVENTS, choice_label
+
+    handover = book.frames["handover"]
+    header = HANDOVER.column("documents").header(book.lang)
+    separator = "、" if book.lang == "zh" else ", "
+    found = []
+    for row, event, cell in zip(handover[ROW], handover["event"], handover["documents"]):
+        strange = unknown(book.settings.documents(event), handed_over(cell))
+        if strange:
+            found.append(Problem(book.sheet_name("handover"), int(row), header, cell, t(
+                "unknown_document", book.lang, event=choice_label(HANDOVER_EVENTS, event, book.lang), names=separator.join(strange))))
+    return found
+
+
+def rectification_mistakes(book: Book) -> list[Problem]:
+    """整改记录 rows that answer no visit, and call-backs dated before the rectification was done."""
+    from .rules.rectification import orphan_records, revisit_before_done
+
+    log, sheet = book.frames["rectification_log"], book.sheet_name("rectification_log")
+    found = []
+    for mask, column, message in ((orphan_records(log, book.frames["visits"]), "visit_date", "rectification_orphan"),
+                                  (revisit_before_done(log), "revisit_date", "revisit_before_done")):
+        header = RECTIFICATION_LOG.column(column).header(book.lang)
+        found += [Problem(sheet, int(row), header, f"{day:%Y-%m-%d}", t(message, book.lang))
+                  for row, day in zip(log.loc[mask, ROW], log.loc[mask, column])]
+    return found
 
 
 def mileage_mistakes(book: Book) -> list[Problem]:
@@ -202,20 +234,11 @@ def write_report_workbook(out: Path, tabs: dict[Sheet, pd.DataFrame], lang: str,
     """A workbook of its own holding ``tabs`` with their charts, written whole or not at all."""
     from .workbook.template import build_report_shell
 
-    if out.suffix.lower() != ".xlsx":
-        out = out.with_name(out.name + ".xlsx")
-    ensure_not_open(out)
-    fd, shell_name = tempfile.mkstemp(prefix=workbook_temp_prefix(out), suffix=".xlsx", dir=out.parent)
-    os.close(fd)
-    shell = Path(shell_name)
-    try:
+    def write(shell: Path) -> None:
         build_report_shell(shell, tuple(tabs), lang, title)
         write_generated(Package(shell), tabs, lang, report_charts(tabs, lang), keep_backup=False, print_charts=True)
-        os.chmod(shell, stat.S_IMODE(out.stat().st_mode) if out.exists() else new_file_mode())
-        os.replace(shell, out)
-    finally:
-        shell.unlink(missing_ok=True)
-    return out
+
+    return _write_whole(out, write)
 
 
 def report_charts(tabs: dict[Sheet, pd.DataFrame], lang: str) -> dict[Sheet, list]:
@@ -429,3 +452,41 @@ def receipts(path: Path, book: Book | None = None) -> ReceiptsResult:
         finally:
             channel.close()
     return result
+
+
+def complaint_form(path: Path, complaint_id: str, today: dt.date, out: Path | None = None, book: Book | None = None) -> Path:
+    """The 《客户投诉处理表》 of one complaint as a one-page workbook (default ``投诉处理表-<id>.xlsx`` beside the workbook)."""
+    from . import clock
+    from .printouts.complaint_form import form_fields, write_form
+
+    book = book or read_book(path)
+    fields = form_fields(book.frames, book.settings, complaint_id, WorkCalendar(book.workday_adjustments), today)
+    out = Path(out) if out else Path(path).with_name(f"投诉处理表-{fields['投诉编号']}.xlsx")
+    return _write_whole(out, lambda temp: write_form(temp, fields, clock.now(book.settings.timezone)))
+
+
+def _write_whole(out: Path, write) -> Path:
+    """``write(temp)`` into a temp file beside ``out``, then moved over it: a reader never sees half a file."""
+    if out.suffix.lower() != ".xlsx":
+        out = out.with_name(out.name + ".xlsx")
+    ensure_not_open(out)
+    fd, temp_name = tempfile.mkstemp(prefix=workbook_temp_prefix(out), suffix=".xlsx", dir=out.parent)
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        write(temp)
+        os.chmod(temp, stat.S_IMODE(out.stat().st_mode) if out.exists() else new_file_mode())
+        os.replace(temp, out)
+    finally:
+        temp.unlink(missing_ok=True)
+    return out
+
+
+def call_sheet(path: Path, today: dt.date, out: Path | None = None, book: Book | None = None) -> tuple[Path, int]:
+    """Today's follow-up calls as a printable 回访单 (default ``回访单-YYYY-MM-DD.xlsx`` beside the workbook); and how many."""
+    from .printouts.call_sheet import todays_calls, write_call_sheet
+
+    result = compute_due(book or read_book(path), today, journal_facts(path))
+    calls = todays_calls(result.due, result.book.frames, today)
+    out = Path(out) if out else Path(path).with_name(f"回访单-{today:%Y-%m-%d}.xlsx")
+    return _write_whole(out, lambda temp: write_call_sheet(temp, calls, today, result.book.settings.branch_name)), len(calls)

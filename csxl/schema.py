@@ -153,6 +153,8 @@ DUE_KINDS = _choices(
     ("维修建议跟进", "declined work follow-up"), ("提醒后未回厂", "no visit after reminder"),
     # a customer replied TD to an SMS (SPEC 5.5): tick 拒收提醒 on 客户档案
     ("标记拒收", "mark opted out"),
+    # a low-score visit not rectified in time; a rectified one whose customer is to be called back
+    ("整改超期", "overdue rectification"), ("整改复访", "rectification call-back"),
 )
 
 # Visit kinds that are follow-up calls (tasks with a due date), in report order.
@@ -275,6 +277,7 @@ COMPLAINTS = Sheet(
         _yesno("satisfied", "客户满意", "是/否；未问过客户就留空", blank_means_no=False),
         _date("confirmed_date", "确认日期"),
         _date("closed_date", "结案日期"),
+        Column("content", "投诉内容", width=40, help_zh="客户反映的问题：原话或要点，印在《客户投诉处理表》上"),
     ),
     id_keys=("complaint_id",),
     references=(
@@ -291,6 +294,27 @@ HANDOVER = Sheet(
         _date("event_date", "事项日期", required=True),
         _date("submitted_date", "交接日期"),
         Column("clerk", "经办人", width=10),
+        Column("documents", "已交资料", width=40,
+               help_zh="交来的资料，用、分隔或每行一项（名称同设置的新车交车资料/维修交车资料）；留空表示未逐项登记"),
+    ),
+    references=(Reference("vin", "vehicles", "vin"),),
+)
+
+RECTIFICATION_STATES = _choices(("待分派", "to assign"), ("整改中", "in progress"), ("已整改", "rectified"), ("已复访", "called back"))
+REVISIT_RESULTS = _choices(("满意", "satisfied"), ("不满意", "not satisfied"))
+
+RECTIFICATION_LOG = Sheet(
+    "rectification_log", "整改记录", "Rectification log",
+    (
+        _date("visit_date", "回访日期", required=True),
+        Column("vin", "车架号", required=True, width=20),
+        Column("kind", "回访类型", T.CHOICE, required=True, choices=VISIT_KINDS, width=10,
+               help_zh="回访日期、车架号和回访类型一起指明这条整改回应的是哪次回访"),
+        Column("department", "责任部门", width=12),
+        Column("action", "整改措施", width=36),
+        _date("done_date", "完成日期"),
+        _date("revisit_date", "复访日期"),
+        Column("revisit_result", "复访结果", T.CHOICE, choices=REVISIT_RESULTS, width=10),
     ),
     references=(Reference("vin", "vehicles", "vin"),),
 )
@@ -463,6 +487,9 @@ RECTIFICATION = Sheet(
         _count("lowest_score", "最低分", 7),
         Column("comment", "意见", width=28),
         _yesno("needs_action", "需整改"),
+        Column("status", "状态", T.CHOICE, choices=RECTIFICATION_STATES, width=8),
+        _yesno("overdue", "逾期"),
+        Column("department", "责任部门", width=10),
     ),
     generated=True,
 )
@@ -560,8 +587,22 @@ BRANCH_COMPARISON = Sheet(
     generated=True,
 )
 
-INPUT_SHEETS = (CUSTOMERS, VEHICLES, SERVICES, VISITS, COMPLAINTS, HANDOVER)
-CONFIG_SHEETS = (SETTINGS, WORKDAY_ADJUSTMENTS, TEMPLATES)
+INPUT_SHEETS = (CUSTOMERS, VEHICLES, SERVICES, VISITS, COMPLAINTS, HANDOVER, RECTIFICATION_LOG)
+SCRIPT_PARTS = _choices(("开场", "opening"), ("问题", "question"), ("结束", "closing"))
+SCORE_CHOICES = tuple(Choice(c.zh, c.key) for c in VISITS.columns if c.type is T.SCORE)
+
+CALL_SCRIPTS = Sheet(
+    "call_scripts", "回访话术", "Call scripts",
+    (
+        Column("kind", "回访类型", T.CHOICE, required=True, choices=VISIT_KINDS, width=10),
+        Column("part", "环节", T.CHOICE, required=True, choices=SCRIPT_PARTS, width=8),
+        Column("text", "内容", required=True, width=70),
+        Column("score", "对应评分", T.CHOICE, choices=SCORE_CHOICES, width=12,
+               help_zh="问题对应回访记录的哪一列评分（1–10 分）；开放式问题留空"),
+    ),
+)
+
+CONFIG_SHEETS = (SETTINGS, WORKDAY_ADJUSTMENTS, TEMPLATES, CALL_SCRIPTS)
 GENERATED_SHEETS = (DUE, PROBLEMS, SENT_LOG, *REPORT_SHEETS)
 SHEETS = {s.key: s for s in (*INPUT_SHEETS, *CONFIG_SHEETS, *GENERATED_SHEETS)}
 # The order of the sheets in a new workbook (and of the data problems about them).

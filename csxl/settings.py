@@ -40,6 +40,13 @@ class Settings:
     holiday_lead_days: int = _setting(1, "节日提前天数", "节日前几天发节日问候", "days before a holiday for its greeting")
     reminder_lead_days: int = _setting(7, "到期提醒提前天数", "保养、年审、续保、车船税到期前几天提醒", "days ahead for maintenance, inspection, insurance and tax reminders")
     handover_sales_workdays: int = _setting(2, "新车资料交接工作日", "新车交车后几个工作日内交接销售资料", "working days to hand over sales documents")
+    sales_documents: str = _setting(
+        "购车合同、附件购买合同（可选）、客户身份证/机构代码证/营业执照、暂住证（可选）、车辆合格证、车辆零售发票/增值税发票、"
+        "购置税证、购置税收据、行驶证代办回执、保险单、保单发票、提车确认书、销售开票出库单、客户入会资料表",
+        "新车交车资料", "新车交车须交的资料，用、分隔；可互相替代的用 / 连接，只部分车辆需要的加（可选）",
+        "documents a new car's hand-over must carry, separated by 、; alternatives joined by /, optional ones marked （可选）")
+    service_documents: str = _setting("接车单、派工单、结算单、常规项目检查表", "维修交车资料", "维修交车须交的资料，用、分隔",
+                                      "documents a repair's hand-over must carry, separated by 、")
     handover_service_workdays: int = _setting(1, "维修资料交接工作日", "维修交车后几个工作日内交接维修资料", "working days to hand over service documents")
     complaint_limit_days: int = _setting(3, "投诉处理时限天数", "未填处理时限的投诉，受理后几天内须解决", "days to resolve a complaint with no due date of its own")
     complaint_confirm_workdays: int = _setting(
@@ -51,6 +58,10 @@ class Settings:
         3, "回访按时宽限天数", "回访在应回访日后几天内完成算按时（3DC 以截止天数为准）", "days after the due date a follow-up still counts as on time")
     low_score_threshold: int = _setting(6, "低分阈值", "任一评分不高于此值的回访列入整改清单", "a visit with any score at or below this needs rectification")
     rectification_days: int = _setting(30, "整改清单天数", "整改清单列出最近多少天的低分回访", "days of low-score visits on the rectification list")
+    rectification_limit_workdays: int = _setting(
+        5, "整改时限天数", "低分回访后几个工作日内须完成整改（整改记录填完成日期）", "working days after a low-score visit to complete its rectification")
+    rectification_revisit_days: int = _setting(
+        3, "整改复访天数", "整改完成后第几天回访客户，确认是否满意", "days after a rectification is done to call the customer back")
     large_repair_amount: int = _setting(10000, "大额维修金额", "金额不低于此值的工单列入抽样回访", "orders of at least this amount are sampled")
     vip_tiers: str = _setting("金卡会员、钻石会员", "VIP等级", "这些会员等级的客户的工单列入抽样回访（用、分隔）", "member tiers whose orders are sampled (separated by 、)")
     customer_expected_years: int = _setting(5, "客户预期年限", "客户价值 = 平均单次金额 × 年均到店次数 × 此年限", "expected years of a customer in the lifetime value")
@@ -118,6 +129,12 @@ class Settings:
         """The branch's name in the group store: 门店编号, else 门店名称."""
         return self.branch_code.strip() or self.branch_name.strip()
 
+    def documents(self, event: str):
+        """The documents a hand-over of ``event`` (新车交车 / 维修交车) must carry."""
+        from .rules.documents import requirements
+
+        return requirements(self.sales_documents if event == "新车交车" else self.service_documents)
+
     @property
     def vip_tier_names(self) -> list[str]:
         return name_list(self.vip_tiers)
@@ -140,6 +157,7 @@ RANGES = {
     "churn_days": (30, 3650), "catch_up_max_days": (0, 366),
     "first_service_months": (1, 24), "maintenance_interval_months": (1, 36), "maintenance_interval_km": (1000, 100_000),
     "recommendation_followup_days": (1, 366), "warranty_lead_days": (1, 366), "reminder_followup_days": (1, 90),
+    "rectification_limit_workdays": (1, 60), "rectification_revisit_days": (0, 60),
     "weekly_contact_cap": (1, 50), "monthly_contact_cap": (1, 200), "sms_price": (0, 10),
 }
 # Each word a choice setting accepts → the word it stands for (the Chinese one, which the code compares against).
@@ -188,6 +206,10 @@ def _convert(name: str, default, raw: str):
         ZoneInfo(raw)
     if name == "tier_thresholds":
         tier_threshold_list(raw)
+    if name in ("sales_documents", "service_documents"):
+        from .rules.documents import requirements
+
+        requirements(raw)
     if name == "vip_tiers" and not name_list(raw):
         raise ValueError(raw)
     return raw

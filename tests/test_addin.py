@@ -13,6 +13,7 @@ from pathlib import Path, PureWindowsPath
 
 import pytest
 
+from csxl.excel.actions import ACTIONS
 from csxl.excel.addin import (MACROS, AddinError, build, conda_settings, config_bytes, install_plan, interpreter_problems,
                               vba_source)
 
@@ -91,14 +92,15 @@ def test_the_vba_project_is_named_csxl(built):
 
 
 # Each name seen in public ribbons that load in Excel (customUI files found by the search tool); the three the desk
-# review could not confirm (ContactCardMenu, ShowTimeZones, ReviewErrorChecking) were replaced.
+# review could not confirm (ContactCardMenu, ShowTimeZones, ReviewErrorChecking) were replaced.  FilePrint and
+# FilePrintQuick (the complaint form, the call sheet) are in public ribbons too.
 CONFIRMED_IMAGE_MSO = {"Refresh", "CalendarToolSelectDate", "ErrorChecking", "FindDialog", "ContactPictureMenu",
-                       "FileSendAsAttachment", "ReviewTrackChanges", "ChartInsert", "Help"}
+                       "FileSendAsAttachment", "ReviewTrackChanges", "ChartInsert", "Help", "FilePrint", "FilePrintQuick"}
 
 
 def test_every_ribbon_icon_is_a_confirmed_office_icon():
     icons = set(re.findall(r'imageMso="([^"]+)"', (MACROS / "customUI.xml").read_text(encoding="utf-8")))
-    assert icons <= CONFIRMED_IMAGE_MSO and len(icons) == 9
+    assert icons <= CONFIRMED_IMAGE_MSO and len(icons) == 11
 
 
 # --- csxl.conf in the ANSI code page -------------------------------------------------------
@@ -201,11 +203,11 @@ def test_selftest_runs_here_over_the_double_and_says_so(tmp_path, csxl_cmd):
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert "测试替身" in lines[0]
-    assert sum(line.startswith("PASS  功能区按钮 ") for line in lines) == 9
+    assert sum(line.startswith("PASS  功能区按钮 ") for line in lines) == len(ACTIONS)
     assert any(line.startswith("PASS  生成的工作表逐格一致") for line in lines)
     assert sum(line.startswith("PASS  工作表函数 ") for line in lines) == 4
     text = report.read_text(encoding="utf-8")
-    assert "测试替身" in text and "通过 14 项，失败 0 项" in text
+    assert "测试替身" in text and f"通过 {len(ACTIONS) + 5} 项，失败 0 项" in text
 
 
 def test_a_failing_check_fails_the_selftest_with_exit_code_1(tmp_path, monkeypatch):

@@ -59,7 +59,7 @@ def test_ribbon_is_well_formed_with_unique_ids_and_every_button_mapped():
     assert len(ids) == len(set(ids))
     buttons = root.findall(f".//{{{CUSTOMUI_NS}}}button")
     assert {b.get("id") for b in buttons} == set(ACTIONS)
-    assert {b.get("label") for b in buttons} == {"刷新报表", "今日待办", "检查数据", "查找客户", "客户档案卡", "发送提醒", "发送记录", "月报", "设置帮助"}
+    assert {b.get("label") for b in buttons} == {"刷新报表", "今日待办", "检查数据", "查找客户", "客户档案卡", "发送提醒", "发送记录", "月报", "投诉处理单", "回访单", "设置帮助"}
     assert all(b.get("onAction") == "CsxlRibbon.CsxlAction" and b.get("imageMso") and b.get("screentip") for b in buttons)
 
 

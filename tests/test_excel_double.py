@@ -116,7 +116,7 @@ def pair(tmp_path, today):
     return excel_copy, file_copy
 
 
-def test_nine_actions_over_the_double_give_the_file_paths_tabs_cell_for_cell(pair):
+def test_every_ribbon_action_over_the_double_gives_the_file_paths_tabs_cell_for_cell(pair):
     excel_copy, file_copy = pair
     file_said = selftest.file_path_results(file_copy)
     app = double.App(today=DOUBLE_TODAY)

@@ -15,5 +15,7 @@ ACTIONS = {
     "send": "send_reminders",
     "sentlog": "refresh_sent_log",
     "monthly": "monthly_report",
+    "form": "complaint_form",
+    "callsheet": "call_sheet",
     "help": "settings_help",
 }

@@ -225,6 +225,31 @@ def monthly_report(book: BookAdapter) -> str:
     return f"客服月报已生成：{out}"
 
 
+def complaint_form(book: BookAdapter) -> str:
+    from ..errors import NotSaved
+    from ..jobs import complaint_form as write_form
+
+    if book.path is None:
+        raise NotSaved("")
+    text = book.ask("输入投诉编号：", "投诉处理单")
+    if not text or not text.strip():
+        return "已取消"
+    data = _read(book)
+    out = write_form(book.path, text.strip(), _today(data), book=data)
+    return f"《客户投诉处理表》已生成：{out}（A4 一页，打开即可打印）"
+
+
+def call_sheet(book: BookAdapter) -> str:
+    from ..errors import NotSaved
+    from ..jobs import call_sheet as write_sheet
+
+    if book.path is None:
+        raise NotSaved("")
+    data = _read(book)
+    out, count = write_sheet(book.path, _today(data), book=data)
+    return f"回访单已生成：{out}（{count} 通回访电话，A4，每位客户不跨页）"
+
+
 def settings_help(book: BookAdapter) -> str:
     from ..settings import Settings
 

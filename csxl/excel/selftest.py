@@ -23,6 +23,7 @@ from .actions import ACTIONS
 DEMO_CUSTOMERS = 40
 # What the clerk would answer, per action, in the selftest: look up one customer, and never send anything.
 SEARCH_FOR = "C00001"
+COMPLAINT_FOR = "TS0001"
 MAX_DIFFERENCES = 10
 
 
@@ -37,7 +38,7 @@ class Check:
 
 
 def answers_for(action: str) -> list:
-    return {"search": [SEARCH_FOR], "card": [SEARCH_FOR], "send": [False]}.get(action, [])
+    return {"search": [SEARCH_FOR], "card": [SEARCH_FOR], "send": [False], "form": [COMPLAINT_FOR]}.get(action, [])
 
 
 # comparing tabs ----------------------------------------------------------------

@@ -38,7 +38,7 @@ def build_reports(
         (FOLLOWUP_DAILY, lambda: followup_report(tasks, visits, settings, today, DAY)),
         (FOLLOWUP_WEEKLY, lambda: followup_report(tasks, visits, settings, today, WEEK)),
         (FOLLOWUP_MONTHLY, lambda: followup_report(tasks, visits, settings, today, MONTH)),
-        (RECTIFICATION, lambda: rectification_list(visits, frames, settings, today)),
+        (RECTIFICATION, lambda: rectification_list(visits, frames, settings, today, calendar)),
         (SAMPLING, lambda: sampling_list(tasks, frames, settings, today)),
         (COMPLAINT_ANALYSIS, lambda: complaint_analysis(frames["complaints"], settings, today)),
         (CUSTOMER_VALUE, lambda: customer_value(frames, settings, today)),

@@ -7,20 +7,16 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..calendars.workdays import WorkCalendar
 from ..frameops import is_in, lookup
 from ..rules.items import days, stamp
+from ..rules.rectification import low_score_rows, rectification_state
 from ..schema import FOLLOWUP_DAILY, FOLLOWUP_VISIT_KINDS, RECTIFICATION, SAMPLING, SCORE_COLUMNS, TOTAL, VISITS
 from ..settings import Settings
 from .periods import label, label_start, last_complete_month, month_bounds, periods_ending
 from .ratios import ratio
 
 COUNTS = ["due", "done", "on_time", "calls", "reached", "no_answer", "refused", "low_scores"]
-
-
-def low_score_rows(visits: pd.DataFrame, settings: Settings) -> pd.Series:
-    """Visits with any score at or below the threshold, or marked 需整改."""
-    low = (visits[list(SCORE_COLUMNS)] <= settings.low_score_threshold).any(axis=1)
-    return low | visits["needs_action"].eq("是").fillna(False)
 
 
 def followup_report(tasks: pd.DataFrame, visits: pd.DataFrame, settings: Settings, today: dt.date, unit: str,
@@ -66,8 +62,9 @@ def followup_report(tasks: pd.DataFrame, visits: pd.DataFrame, settings: Setting
     return frame.reset_index()[FOLLOWUP_DAILY.keys]
 
 
-def rectification_list(visits: pd.DataFrame, frames: dict[str, pd.DataFrame], settings: Settings, today: dt.date) -> pd.DataFrame:
-    """Low-score visits of the last 整改清单天数 days, newest first."""
+def rectification_list(visits: pd.DataFrame, frames: dict[str, pd.DataFrame], settings: Settings, today: dt.date,
+                       calendar: WorkCalendar | None = None) -> pd.DataFrame:
+    """Low-score visits of the last 整改清单天数 days, newest first, with how far each one's rectification has got."""
     now = stamp(today)
     recent = visits[(visits["visit_date"] <= now) & (visits["visit_date"] > now - days(settings.rectification_days))]
     rows = recent[low_score_rows(recent, settings)]
@@ -82,6 +79,7 @@ def rectification_list(visits: pd.DataFrame, frames: dict[str, pd.DataFrame], se
     out = _with_people(out, frames)
     advisors = frames["services"].set_index("order_no")["advisor"]
     out["advisor"] = lookup(out["order_no"], advisors)
+    out = rectification_state(out, frames["rectification_log"], settings, calendar or WorkCalendar(), today)
     return out.sort_values(["visit_date", "_row"], ascending=[False, False])[RECTIFICATION.keys].reset_index(drop=True)
 
 

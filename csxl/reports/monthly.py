@@ -7,7 +7,8 @@ import pandas as pd
 from ..calendars.workdays import WorkCalendar
 from ..i18n import t
 from ..rules.complaints import complaint_deadline, is_closed
-from ..rules.handover import handover_deadlines
+from ..rules.handover import handover_deadlines, incomplete_handovers
+from ..rules.rectification import low_score_rows, rectification_state
 from ..rules.items import GREETING_KINDS, REMINDER_KINDS
 from ..rules.retention import return_rate_cars
 from ..schema import MONTHLY_REPORT, ColumnType
@@ -18,9 +19,10 @@ from .periods import month_bounds, previous_month
 from .ratios import ratio
 
 # Items whose figures are rates (shown as percentages) or averages (2 decimals); the rest are counts.
-RATE_ITEMS = ("7DC完成率", "3DC完成率", "月回访完成率", "年回访完成率", "接通率", "回厂率")
+RATE_ITEMS = ("7DC完成率", "3DC完成率", "月回访完成率", "年回访完成率", "接通率", "回厂率", "整改完成率", "复访满意率")
 AVERAGE_ITEMS = ("平均总体满意度", "平均处理天数")
 HANDOVER_LATE = "资料交接逾期"
+HANDOVER_INCOMPLETE = "资料交接不全"  # submitted with required documents missing (the 季效考核 counts both)
 
 
 def month_figures(month: str, tasks: pd.DataFrame, frames: dict[str, pd.DataFrame], settings: Settings, as_of,
@@ -62,6 +64,17 @@ def month_figures(month: str, tasks: pd.DataFrame, frames: dict[str, pd.DataFram
     figures[HANDOVER_LATE] = int(late.sum())
     for clerk, count in handover.loc[late, "clerk"].fillna("—").value_counts().sort_index().items():
         figures[f"{HANDOVER_LATE}·{clerk}"] = int(count)
+    visits, log = frames["visits"], frames["rectification_log"]
+    low = visits[low_score_rows(visits, settings) & (visits["visit_date"] <= last)]
+    state = rectification_state(low, log, settings, calendar, last.date())
+    due_in_month = state["deadline"].between(first, last)
+    figures["整改完成率"] = ratio(int((due_in_month & (state["done_date"] <= state["deadline"])).sum()), int(due_in_month.sum()))
+    called = log["revisit_date"].between(first, last)
+    figures["复访满意率"] = ratio(int((called & log["revisit_result"].eq("满意").fillna(False)).sum()), int(called.sum()))
+    lacking = deadline.between(first, last) & incomplete_handovers(handover, settings)
+    figures[HANDOVER_INCOMPLETE] = int(lacking.sum())
+    for clerk, count in handover.loc[lacking, "clerk"].fillna("—").value_counts().sort_index().items():
+        figures[f"{HANDOVER_INCOMPLETE}·{clerk}"] = int(count)
     return figures
 
 
@@ -88,6 +101,7 @@ def monthly_report(month: str, tasks, frames, settings: Settings, as_of, sent: p
 
 def monthly_item_label(item: str, lang: str = "en") -> str:
     """An item's name in a 客服月报 of another language."""
-    if item.startswith(HANDOVER_LATE + "·"):
-        return t("monthly_" + HANDOVER_LATE, lang) + " · " + item.split("·", 1)[1]
+    for prefix in (HANDOVER_LATE, HANDOVER_INCOMPLETE):
+        if item.startswith(prefix + "·"):
+            return t("monthly_" + prefix, lang) + " · " + item.split("·", 1)[1]
     return t("monthly_" + item, lang)

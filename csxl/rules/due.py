@@ -16,6 +16,7 @@ from .followups import due_followups, followup_tasks
 from .greetings import holiday_greetings
 from .handover import overdue_handovers
 from .optouts import replied_opt_out_items
+from .rectification import rectification_items
 from .items import GREETING_KINDS, MESSAGE_KINDS, empty_items, stamp
 from .renewals import renewal_reminders
 from .retention import retention_items
@@ -50,6 +51,7 @@ def due_items(
         feedback_due_complaints(frames["complaints"], settings, today, calendar),
         *retention_items(frames, sent, settings, today),
         replied_opt_out_items(customers, opt_outs, settings, today),
+        *rectification_items(visits, frames["rectification_log"], settings, calendar, today),
     ]
     return _with_details(_concat(parts), customers, vehicles, today)
 

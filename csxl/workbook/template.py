@@ -9,7 +9,8 @@ import xlsxwriter
 
 from ..errors import BadFileName, WorkbookExists
 from ..messages.templates import default_rows
-from ..schema import SETTINGS, SHEET_ORDER, TEMPLATES, ColumnType, Sheet, choice_label
+from ..printouts.call_scripts import default_rows as default_script_rows
+from ..schema import CALL_SCRIPTS, SETTINGS, SHEET_ORDER, TEMPLATES, ColumnType, Sheet, choice_label
 from ..settings import Settings
 
 LAST_ROW = 1_048_575  # zero-based index of Excel's last row
@@ -130,6 +131,8 @@ def build_template(
             _fill_settings(ws, formats, lang, settings or {})
         elif sheet is TEMPLATES:
             _write_rows(ws, formats, sheet, (rows or {}).get(sheet.key, default_rows(lang)), lang)
+        elif sheet is CALL_SCRIPTS:
+            _write_rows(ws, formats, sheet, (rows or {}).get(sheet.key, default_script_rows()), lang)
         elif rows and sheet.key in rows:
             _write_rows(ws, formats, sheet, rows[sheet.key], lang)
     book.close()
