@@ -120,7 +120,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "note_repair": {"zh": "工单 {order_no}，交车 {date}", "en": "repair order {order_no}, handed back {date}"},
     "note_attempts": {"zh": "；未接通 {count} 次", "en": "; {count} unanswered"},
     "note_birthday": {"zh": "生日 {date}", "en": "birthday {date}"},
-    "note_rectification_overdue": {"zh": "{kind} {date} 低分，整改{status}{department}", "en": "{kind} {date} scored low; rectification {status} {department}"},
+    "note_rectification_overdue": {"zh": "{kind} {date} 低分，{status}{department}", "en": "{kind} {date} scored low; rectification {status}{department}"},
     "note_rectification_callback": {"zh": "{kind} {date} 低分，{done} 已整改：{action}；请回访客户是否满意",
                                     "en": "{kind} {date} scored low, rectified {done}: {action}; call the customer back"},
     "rectification_orphan": {"zh": "找不到这次回访（回访日期、车架号、回访类型须与回访记录一致）", "en": "answers no visit (回访日期, 车架号 and 回访类型 must match a visit)"},

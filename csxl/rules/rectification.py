@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..calendars.workdays import WorkCalendar
 from ..i18n import t
-from ..schema import SCORE_COLUMNS
+from ..schema import RECTIFICATION_STATES, SCORE_COLUMNS, choice_label
 from ..settings import Settings
 from .items import days, empty_items, iso, make_items, stamp
 
@@ -60,7 +60,8 @@ def rectification_items(visits: pd.DataFrame, log: pd.DataFrame, settings: Setti
     callback = state[state["done_date"].notna() & state["revisit_date"].isna() & (call_on <= now)]
     return [
         make_items(kind="整改超期", customer_id=overdue["customer_id"], vin=overdue["vin"], due_date=overdue["deadline"],
-                   note=[t("note_rectification_overdue", lang, kind=k, date=iso(d), status=s, department="" if pd.isna(p) else p)
+                   note=[t("note_rectification_overdue", lang, kind=k, date=iso(d), status=choice_label(RECTIFICATION_STATES, s, lang),
+                           department="" if pd.isna(p) else (f"（{p}）" if lang == "zh" else f" ({p})"))
                          for k, d, s, p in zip(overdue["kind"], overdue["visit_date"], overdue["status"], overdue["department"])]),
         make_items(kind="整改复访", customer_id=callback["customer_id"], vin=callback["vin"], due_date=call_on[callback.index],
                    note=[t("note_rectification_callback", lang, kind=k, date=iso(d), done=iso(f), action="" if pd.isna(a) else a)
