@@ -425,7 +425,7 @@ def receipts(path: Path, book: Book | None = None) -> ReceiptsResult:
     if not journal_path(path).exists():
         return result
     customers = book.frames["customers"]
-    owners = {number: cid for cid, number in zip(customers["customer_id"], customers["phone"].map(mobile)) if number}
+    owners = {number: cid for cid, phone in zip(customers["customer_id"], customers["phone"]) if (number := mobile(phone))}
     with Journal.beside(path) as journal:
         records = [SentRecord(*row) for row in journal.awaiting_receipts(channel.name)]
         result.asked = len(records)

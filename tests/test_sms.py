@@ -329,7 +329,7 @@ def test_the_daily_job_pulls_receipts_before_it_refreshes(tmp_path, desk, caplog
 
 
 def test_cli_receipts_and_the_customer_card(tmp_path, tencent, csxl_cmd):
-    path = tencent.book(tmp_path, customers(2))
+    path = tencent.book(tmp_path, customers(2) + [{"customer_id": "C009", "name": "赵九", "birthday": D(1990, 11, 28)}])  # no phone
     tencent.fake.fail_number("13800000002", "空号")
     env = {**os.environ, "CSXL_LANG": "zh"}
     sent = subprocess.run([*csxl_cmd, "remind", str(path), "--today", str(TODAY), "--send"], env=env, capture_output=True, text=True)

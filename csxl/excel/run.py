@@ -66,6 +66,14 @@ def _start_log(path: Path | None) -> Path | None:
     return wanted
 
 
+def _saved(book: BookAdapter) -> None:
+    """Actions that write beside the workbook (journal, outbox, report files) need it saved somewhere."""
+    from ..errors import NotSaved
+
+    if book.path is None:
+        raise NotSaved("")
+
+
 def _read(book: BookAdapter):
     from ..workbook.reader import read_values_book
 
@@ -174,12 +182,10 @@ def customer_card(book: BookAdapter) -> str:
 
 
 def send_reminders(book: BookAdapter) -> str:
-    from ..errors import NotSaved
     from ..jobs import remind
     from ..messages.config import load_config
 
-    if book.path is None:
-        raise NotSaved("")
+    _saved(book)
     data = _read(book)
     today = _today(data)
     config = load_config(book.path, None)
@@ -215,22 +221,18 @@ def refresh_sent_log(book: BookAdapter, data=None) -> str:
 
 
 def monthly_report(book: BookAdapter) -> str:
-    from ..errors import NotSaved
     from ..jobs import monthly_report_book
 
-    if book.path is None:
-        raise NotSaved("")
+    _saved(book)
     data = _read(book)
     out, _ = monthly_report_book(book.path, _today(data), book=data)
     return f"客服月报已生成：{out}"
 
 
 def complaint_form(book: BookAdapter) -> str:
-    from ..errors import NotSaved
     from ..jobs import complaint_form as write_form
 
-    if book.path is None:
-        raise NotSaved("")
+    _saved(book)
     text = book.ask("输入投诉编号：", "投诉处理单")
     if not text or not text.strip():
         return "已取消"
@@ -240,11 +242,9 @@ def complaint_form(book: BookAdapter) -> str:
 
 
 def call_sheet(book: BookAdapter) -> str:
-    from ..errors import NotSaved
     from ..jobs import call_sheet as write_sheet
 
-    if book.path is None:
-        raise NotSaved("")
+    _saved(book)
     data = _read(book)
     out, count = write_sheet(book.path, _today(data), book=data)
     return f"回访单已生成：{out}（{count} 通回访电话，A4，每位客户不跨页）"
