@@ -21,7 +21,6 @@ import argparse
 import datetime as dt
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -52,16 +51,31 @@ def build_branch(path: Path, code: str, seed: int, customers: int, visits: int) 
                    settings={**DEMO_SETTINGS, "branch_code": code, "branch_name": f"{code}店"})
 
 
+# runs csxl's command line in this process, then reports the largest resident size of it and of its worker processes
+_PEAK = """
+import resource, runpy, sys
+sys.argv = ["csxl", *sys.argv[1:]]
+try:
+    runpy.run_module("csxl", run_name="__main__")
+except SystemExit as exit:
+    code = exit.code
+else:
+    code = 0
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(f"PEAK {peak}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
 def timed(command: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak MB) of a whole csxl process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """(wall seconds, peak MB) of one whole csxl process (its worker processes included)."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "csxl", *command], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", _PEAK, *command], capture_output=True, text=True)
     took = time.perf_counter() - started
     if done.returncode:
         raise SystemExit(f"{command[:2]} failed: {done.stderr.strip()}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return took, max(peak, before) / 1024
+    peak = int(done.stderr.rsplit("PEAK ", 1)[1].split()[0])
+    return took, peak / 1024
 
 
 def read_floor(books: list[Path]) -> float:

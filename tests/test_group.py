@@ -144,12 +144,16 @@ def test_a_load_killed_at_any_moment_leaves_the_branchs_previous_rows_whole(stor
         for path in branches.values():
             load_branch(store, path, TODAY)
     rng = random.Random(int(os.environ.get("CSXL_KILL_SEED", "20261202")))
+    command = [*csxl_cmd, "group", "load", store_spec, str(branches["SZ02"]), "--today", str(TODAY)]
+    write_branch(tmp_path, "SZ02", branch_rows(99, 150))
+    started = time.monotonic()
+    subprocess.run(command, capture_output=True, check=True)
+    whole = time.monotonic() - started  # one uninterrupted load: the kills below land across all of it
     kills, outcomes = 0, []
     for attempt in range(6):
-        write_branch(tmp_path, "SZ02", branch_rows(100 + attempt, 150))
-        child = subprocess.Popen([*csxl_cmd, "group", "load", store_spec, str(branches["SZ02"]), "--today", str(TODAY)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(rng.uniform(0.4, 2.0))
+        write_branch(tmp_path, "SZ02", branch_rows(100 + attempt, 151 + attempt))
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(whole * rng.uniform(0.5 + 0.08 * attempt, 0.58 + 0.08 * attempt))  # the later half: reading, then the transaction
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
             kills += 1
@@ -160,7 +164,7 @@ def test_a_load_killed_at_any_moment_leaves_the_branchs_previous_rows_whole(stor
         import json
 
         recorded = json.loads(last.rows)
-        outcomes.append("new" if recorded["customers"] == 150 else "old")
+        outcomes.append("new" if recorded["customers"] == 151 + attempt else "old")
         # whatever the kill hit, the branch's rows are exactly those of its last recorded load
         assert {k: counts.get(k, 0) for k in recorded} == recorded
     campaign(f"group load kill -9 ({store_spec.split(':')[0] if '://' in store_spec else 'duckdb'}): {kills} kills of 6 loads, "

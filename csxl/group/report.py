@@ -66,15 +66,17 @@ def group_report(data: GroupData, today: dt.date, month: str | None = None, lang
     jobs = [(data.of(b), replace(data.settings.get(b, Settings()), lang=lang), today, month,
              data.sent[data.sent[BRANCH] == b].drop(columns=BRANCH)) for b in data.branches]
     whole, branches_of = merged(data.frames)
-    jobs.append((whole, replace(Settings(), lang=lang), today, month, data.sent.drop(columns=BRANCH)))
+    group_job = (whole, replace(Settings(), lang=lang), today, month, data.sent.drop(columns=BRANCH))
     workers = min(workers or os.cpu_count() or 1, len(jobs))
-    if workers > 1:
+    if workers > 1:  # the branches in worker processes while this one computes the group's (its frames are never copied)
         with ProcessPoolExecutor(workers) as pool:
-            computed = list(pool.map(_branch_reports, jobs))
+            pending = pool.map(_branch_reports, jobs)
+            group, group_row = _branch_reports(group_job)
+            computed = list(pending)
     else:
         computed = [_branch_reports(job) for job in jobs]
+        group, group_row = _branch_reports(group_job)
     per_branch = dict(zip(data.branches, (reports for reports, _ in computed)))
-    group, group_row = computed[-1]
     total = GROUP_TOTAL.label(lang)
     figures = {**{b: row for b, (_, row) in zip(data.branches, computed)}, total: group_row}
 
