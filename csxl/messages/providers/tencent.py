@@ -10,6 +10,7 @@ Error codes: https://cloud.tencent.com/document/api/382/52075
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 from ..addresses import mobile
 from ..channels import Outgoing, Receipt, Reply, SentRecord, TransientSendError, UnknownOutcome
@@ -71,7 +72,11 @@ class Provider:
         for name, value in {**fields, "SmsSdkAppId": self.settings.sms_app_id}.items():
             setattr(request, name, value)
         try:
-            return getattr(self._client, action)(request)
+            with warnings.catch_warnings():
+                # the SDK's models warn of every answer field they do not know (PullSmsReplyStatus' ReplyUnixTime):
+                # noise on the scheduler's console, not a problem
+                warnings.filterwarnings("ignore", message=".*fileds are useless", category=UserWarning)
+                return getattr(self._client, action)(request)
         except TencentCloudSDKException as exc:
             if exc.code == "ClientNetworkError":  # refused, reset or timed out: the SDK does not say which
                 raise (UnknownOutcome if sent else TransientSendError)(f"腾讯云 unreachable ({action})") from exc
