@@ -21,7 +21,7 @@ No provider offers a sandbox, so each fake does, on 127.0.0.1, what csxl depends
   pull queues hand each out once (the fake can hand them out twice, as a provider may);
   阿里云's QuerySendDetails answers by number and day.
 
-Test helpers: ``stall_next`` (accept a send, then answer only after the client's time-out),
+Test helpers: ``stall_next`` (accept a send, then answer only after the client's time-out), ``queries_fail``,
 ``fail_number`` (a receipt of 空号/停机 for that number), ``reply`` (an uplink SMS),
 ``duplicate_queues`` (every receipt and reply is pulled twice).
 """
@@ -85,6 +85,7 @@ class _Fake:
         self.failing: dict[str, str] = {}  # number → the failure its receipts report
         self.replies: list[dict] = []
         self.duplicate_queues = False
+        self.queries_fail = False  # the provider's query APIs answer with a server error (an outage on its side)
         self._stall = 0
         self._stall_seconds = 0.0
         self._lock = threading.Lock()
@@ -177,6 +178,9 @@ class FakeAliyun(_Fake):
         if action == "SendSms":
             return self._send(query)
         if action == "QuerySendDetails":
+            if self.queries_fail:
+                return 503, {"Code": "ServiceUnavailable", "Message": "The request has failed due to a temporary failure of the server.",
+                             "RequestId": self._request_id()}
             return self._query(query)
         self._refuse(f"action {action}")
         return 404, {"Code": "InvalidAction.NotFound", "Message": f"Specified api is not found: {action}", "RequestId": self._request_id()}
@@ -302,6 +306,8 @@ class FakeTencent(_Fake):
                    "PullSmsSendStatusByPhoneNumber": self._receipts_of_number}.get(action)
         if handler is None:
             return error("InvalidAction", f"action {action}")
+        if self.queries_fail and action != "SendSms":
+            return error("InternalError", "内部错误")
         return handler(params, rid, error)
 
     def _signature_problem(self, method, headers, body) -> str | None:

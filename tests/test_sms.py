@@ -211,6 +211,36 @@ def test_a_time_out_after_the_request_left_is_settled_by_asking_not_by_sending_a
     assert desk.fake.requests[asked] == 1
 
 
+def test_when_the_provider_cannot_say_the_message_waits_pending_and_is_never_sent_blind(tmp_path, desk):
+    from csxl.messages import providers
+
+    path = desk.book(tmp_path, customers(1))
+    desk.fake.stall_next(4)
+    desk.fake.queries_fail = True
+    original = providers.sms_provider
+
+    def quick(settings):
+        channel = original(settings)
+        channel.__init__(settings, KEY_ID, SECRET, timeout_seconds=1)
+        return channel
+
+    providers.sms_provider = quick
+    try:
+        first = jobs.remind(path, TODAY, send=True, sleep=lambda s: None)
+        assert (first.counts.get("unknown"), first.counts.get("sent")) == (1, None)
+        with Journal.beside(path) as journal:
+            assert journal.counts()["pending"] == 1
+        again = jobs.remind(path, TODAY, send=True, sleep=lambda s: None)  # still cannot ask: nothing is sent again
+        assert again.decisions == [] and len(desk.fake.accepted) == 1
+        desk.fake.queries_fail = False
+        settled = jobs.remind(path, TODAY, send=True, sleep=lambda s: None)  # it can ask now: the message went, so it is sent
+    finally:
+        providers.sms_provider = original
+    assert settled.recovered == 1 and len(desk.fake.accepted) == 1
+    with Journal.beside(path) as journal:
+        assert journal.counts()["sent"] == 1 and journal.counts()["pending"] == 0
+
+
 def test_an_unapproved_template_stops_the_channel_after_one_request(tmp_path, desk):
     path = desk.book(tmp_path, customers(4))
     desk.fake.templates.clear()  # as if the provider withdrew its approval

@@ -28,12 +28,9 @@ def resolve_pending(journal: Journal, channels: dict) -> int:
         channel = by_name.get(name)
         try:
             found = channel.delivered(SentRecord(key, address or "", marked_at)) if channel else None
-        except TransientSendError as exc:
+        except (TransientSendError, PermanentSendError) as exc:  # sent or not, nobody can say: never send it again blind
             log.warning("cannot ask %s whether a message went out (%s): asking again next run", name, exc)
             continue
-        except PermanentSendError as exc:
-            log.warning("cannot ask %s whether a message went out (%s)", name, exc)
-            found = None
         if found:
             journal.mark_sent(key)
         else:
@@ -131,7 +128,7 @@ def _deliver_once(channel, message: Outgoing, started, retries: int, backoff_sec
             try:
                 if channel.delivered(SentRecord(message.key, message.to, started)):
                     return None
-            except TransientSendError as exc:
+            except (TransientSendError, PermanentSendError) as exc:
                 raise UnknownOutcome(f"sent or not, the provider cannot say yet: {exc}") from exc
             if attempt == retries:
                 raise TransientSendError("no answer from the provider (time-out), and it has no record of the message")
