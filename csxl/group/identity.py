@@ -8,6 +8,8 @@ joined, and each group of them takes the first of its ids.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from ..messages.addresses import mobile
@@ -60,26 +62,28 @@ def group_customers(customers: pd.DataFrame, vehicles: pd.DataFrame) -> pd.Serie
     return pd.Series({i: groups.find(i) for i in groups.parent}, dtype="string")
 
 
-def merged(frames: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], pd.Series]:
-    """The consolidated frames with one customer per group, and each group customer's branches (joined by 、)."""
+@dataclass
+class GroupCustomers:
+    """The consolidated frames with one customer per group, each group customer's branches (joined by 、), and per
+    branch how many of its customers another branch shares; ``shared`` counts the group customers spanning branches."""
+
+    frames: dict[str, pd.DataFrame]
+    branches_of: pd.Series
+    shared_by_branch: pd.Series
+    shared: int
+
+
+def merged(frames: dict[str, pd.DataFrame]) -> GroupCustomers:
     frames = namespaced(frames)
     group_of = group_customers(frames["customers"], frames["vehicles"])
-    customers = frames["customers"]
-    branches = customers.groupby(customers["customer_id"].map(group_of))[BRANCH].agg(lambda b: "、".join(sorted(set(b))))
+    customers = frames["customers"].assign(group=lambda f: f["customer_id"].map(group_of))
+    branches_of = customers.groupby("group")[BRANCH].agg(lambda b: "、".join(sorted(set(b))))
+    spread = customers.groupby("group")[BRANCH].nunique()
+    shared_by_branch = customers[customers["group"].map(spread) > 1].groupby(BRANCH)["group"].nunique()
     for key in ("customers", "vehicles", "visits", "complaints"):
         frame = frames[key]
         frame["customer_id"] = frame["customer_id"].map(group_of).fillna(frame["customer_id"]).astype("string")
-    frames["customers"] = customers.drop_duplicates("customer_id").reset_index(drop=True)
+    frames["customers"] = frames["customers"].drop_duplicates("customer_id").reset_index(drop=True)
     cars = frames["vehicles"]
     frames["vehicles"] = cars[cars["vin"].isna() | ~cars["vin"].duplicated()].reset_index(drop=True)
-    return frames, branches
-
-
-def shared_customers(frames: dict[str, pd.DataFrame]) -> tuple[pd.Series, int]:
-    """Per branch, how many of its customers are also another branch's; and how many group customers that makes."""
-    spaced = namespaced(frames)
-    group_of = group_customers(spaced["customers"], spaced["vehicles"])
-    customers = spaced["customers"].assign(group=lambda f: f["customer_id"].map(group_of))
-    spread = customers.groupby("group")[BRANCH].nunique()
-    shared = customers[customers["group"].map(spread) > 1]
-    return shared.groupby(BRANCH)["group"].nunique(), int((spread > 1).sum())
+    return GroupCustomers(frames, branches_of, shared_by_branch, int((spread > 1).sum()))

@@ -26,7 +26,7 @@ from ..schema import (
     with_branch,
 )
 from ..settings import Settings, parse_settings
-from .identity import merged, shared_customers
+from .identity import merged
 from .store import BRANCH, INPUT_TABLES, SIDE_TABLES, LastLoad, Store
 
 LIST_TABS = (RECTIFICATION, SAMPLING)
@@ -65,17 +65,17 @@ def group_report(data: GroupData, today: dt.date, month: str | None = None, lang
     month = month or last_complete_month(today)
     jobs = [(data.of(b), replace(data.settings.get(b, Settings()), lang=lang), today, month,
              data.sent[data.sent[BRANCH] == b].drop(columns=BRANCH)) for b in data.branches]
-    whole, branches_of = merged(data.frames)
-    group_job = (whole, replace(Settings(), lang=lang), today, month, data.sent.drop(columns=BRANCH))
+    group = merged(data.frames)
+    group_job = (group.frames, replace(Settings(), lang=lang), today, month, data.sent.drop(columns=BRANCH))
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers > 1:  # the branches in worker processes while this one computes the group's (its frames are never copied)
         with ProcessPoolExecutor(workers) as pool:
             pending = pool.map(_branch_reports, jobs)
-            group, group_row = _branch_reports(group_job)
+            group_tabs, group_row = _branch_reports(group_job)
             computed = list(pending)
     else:
         computed = [_branch_reports(job) for job in jobs]
-        group, group_row = _branch_reports(group_job)
+        group_tabs, group_row = _branch_reports(group_job)
     per_branch = dict(zip(data.branches, (reports for reports, _ in computed)))
     total = GROUP_TOTAL.label(lang)
     figures = {**{b: row for b, (_, row) in zip(data.branches, computed)}, total: group_row}
@@ -83,20 +83,19 @@ def group_report(data: GroupData, today: dt.date, month: str | None = None, lang
     tabs: dict[Sheet, pd.DataFrame] = {}
     for sheet in REPORT_SHEETS:
         if sheet is CUSTOMER_VALUE:
-            frame = group[sheet].copy()
-            frame.insert(0, BRANCH, frame["customer_id"].map(branches_of).astype("string"))
+            frame = group_tabs[sheet].copy()
+            frame.insert(0, BRANCH, frame["customer_id"].map(group.branches_of).astype("string"))
         else:
             parts = [per_branch[b][sheet].assign(**{BRANCH: b}) for b in data.branches]
             if sheet not in LIST_TABS:
-                parts.append(group[sheet].assign(**{BRANCH: total}))
+                parts.append(group_tabs[sheet].assign(**{BRANCH: total}))
             frame = pd.concat(parts, ignore_index=True)
             frame = frame[[BRANCH, *[c for c in frame.columns if c != BRANCH]]]
             if sheet is MONTHLY_REPORT:
                 frame.attrs["row_kinds"] = sum((p.attrs.get("row_kinds", []) for p in parts), [])
         tabs[with_branch(sheet)] = frame
-    shared, shared_in_group = shared_customers(data.frames)
     comparison = pd.DataFrame([{BRANCH: name, **row} for name, row in figures.items()])
-    comparison["shared_customers"] = [int(shared.get(b, 0)) for b in data.branches] + [shared_in_group]
+    comparison["shared_customers"] = [int(group.shared_by_branch.get(b, 0)) for b in data.branches] + [group.shared]
     comparison["problems"] = [int((data.problems[BRANCH] == b).sum()) for b in data.branches] + [len(data.problems)]
     comparison["as_of"] = [pd.Timestamp(data.loads[b].as_of) for b in data.branches] + [pd.NaT]
     comparison["loaded_at"] = [pd.Timestamp(data.loads[b].loaded_at) for b in data.branches] + [pd.NaT]
