@@ -199,9 +199,8 @@ def _add_paperwork(rows: dict[str, list[dict]], today: dt.date, rng: random.Rand
     """What the clerks and managers record of the loops (seed 001): the documents each hand-over brought
     (now and then one missing), and the rectification of most recent low-score visits."""
     from .settings import Settings
-    from .rules.documents import requirements
 
-    lists = {"新车交车": requirements(Settings().sales_documents), "维修交车": requirements(Settings().service_documents)}
+    defaults = Settings()
     for complaint in rows["complaints"]:  # what the customer said, in the words a clerk writes down
         complaint["content"] = COMPLAINT_WORDS[complaint["category"]]
         if complaint.get("resolution"):
@@ -209,7 +208,7 @@ def _add_paperwork(rows: dict[str, list[dict]], today: dt.date, rng: random.Rand
     for handover in rows["handover"]:
         if not handover.get("submitted_date"):
             continue
-        names = [r.names[0] for r in lists[handover["event"]] if not r.optional or rng.random() < 0.3]
+        names = [r.names[0] for r in defaults.documents(handover["event"]) if not r.optional or rng.random() < 0.3]
         if rng.random() < 0.15:
             names.remove(rng.choice(names))
         handover["documents"] = "、".join(names)

@@ -148,8 +148,11 @@ def build_email(message: Outgoing, when) -> EmailMessage:
     return email
 
 
+OUTBOX_SUFFIXES = {EMAIL: ".eml", SMS: ".sms.txt"}
+
+
 def key_file_name(key: str, medium: str = EMAIL) -> str:
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16] + (".sms.txt" if medium == SMS else ".eml")
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16] + OUTBOX_SUFFIXES[medium]
 
 
 def sms_file_text(message: Outgoing) -> str:
@@ -190,8 +193,7 @@ class OutboxChannel:
             data = sms_file_text(message).encode("utf-8")
         else:
             data = bytes(build_email(message, clock.now()))
-        suffix = ".sms.txt" if message.sms else ".eml"
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=self.temp_prefix, suffix=suffix)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=self.temp_prefix, suffix=OUTBOX_SUFFIXES[message.medium])
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)

@@ -199,9 +199,6 @@ class Journal:
         ).fetchone()
         return dt.date.fromisoformat(row[0]) if row and row[0] else None
 
-    def pending_keys(self) -> list[str]:
-        return [k for (k,) in self._db.execute("SELECT key FROM messages WHERE state = 'pending'")]
-
     def pending(self) -> list[tuple[str, str | None, str | None, dt.datetime]]:
         """(key, channel, address, when it was marked) of each message whose send was started and not settled."""
         return [(k, c, a, dt.datetime.fromisoformat(u)) for k, c, a, u in

@@ -8,6 +8,7 @@ or one per line.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -27,8 +28,9 @@ class Requirement:
         return "/".join(self.names)
 
 
-def requirements(text: str) -> list[Requirement]:
-    """The 设置 list as requirements; ValueError when it names nothing."""
+@functools.lru_cache(maxsize=32)
+def requirements(text: str) -> tuple[Requirement, ...]:
+    """The 设置 list as requirements (parsed once per text, however many hand-overs ask); ValueError when it names nothing."""
     found = []
     for item in _ITEMS.split(text or ""):
         optional = bool(OPTIONAL.search(item))
@@ -37,7 +39,7 @@ def requirements(text: str) -> list[Requirement]:
             found.append(Requirement(names, optional))
     if not found:
         raise ValueError(text)
-    return found
+    return tuple(found)
 
 
 def handed_over(cell) -> list[str]:
@@ -47,13 +49,13 @@ def handed_over(cell) -> list[str]:
     return [n.strip() for n in _ITEMS.split(str(cell)) if n.strip()]
 
 
-def missing(needed: list[Requirement], given: list[str]) -> list[str]:
+def missing(needed: tuple[Requirement, ...], given: list[str]) -> list[str]:
     """The required documents (by label) none of whose names was handed over."""
     have = set(given)
     return [r.label for r in needed if not r.optional and not have.intersection(r.names)]
 
 
-def unknown(needed: list[Requirement], given: list[str]) -> list[str]:
+def unknown(needed: tuple[Requirement, ...], given: list[str]) -> list[str]:
     """Names handed over that are on no item of the list (a typo, or a document the list should gain)."""
     known = {name for r in needed for name in r.names}
     return [name for name in given if name not in known]

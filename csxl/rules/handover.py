@@ -23,11 +23,10 @@ def handover_deadlines(handover: pd.DataFrame, settings: Settings, calendar: Wor
 def missing_documents(handover: pd.DataFrame, settings: Settings) -> pd.Series:
     """Per hand-over, the required documents its 已交资料 lacks ([] when complete, or when 已交资料 is left empty:
     a desk that does not list documents is judged by 交接日期 alone, as before the column existed)."""
-    lists = {event: settings.documents(event) for event in ("新车交车", "维修交车")}
     found = []
     for event, cell in zip(handover["event"], handover["documents"]):
         given = handed_over(cell)
-        found.append(missing(lists.get(event, lists["维修交车"]), given) if given else [])
+        found.append(missing(settings.documents(event), given) if given else [])
     return pd.Series(found, index=handover.index, dtype=object)
 
 
