@@ -187,23 +187,25 @@ def test_a_td_reply_stops_every_message_at_once_and_asks_the_clerk_to_mark_the_s
     assert "标记拒收" not in set(due["kind"])  # done once the sheet says so
 
 
-def test_a_time_out_after_the_request_left_is_settled_by_asking_not_by_sending_again(tmp_path, desk):
-    path = desk.book(tmp_path, customers(2))
-    desk.fake.stall_next(4)  # the fake takes the first message, then answers after the client's time-out
+@pytest.fixture
+def one_second_timeout(monkeypatch):
+    """The provider channel csxl builds, with a 1-second time-out instead of 10 (the fake stalls past it)."""
     from csxl.messages import providers
 
-    original = providers.sms_provider
+    build = providers.sms_provider
 
     def quick(settings):
-        channel = original(settings)
+        channel = build(settings)
         channel.__init__(settings, KEY_ID, SECRET, timeout_seconds=1)
         return channel
 
-    providers.sms_provider = quick
-    try:
-        result = jobs.remind(path, TODAY, send=True, sleep=lambda s: None)
-    finally:
-        providers.sms_provider = original
+    monkeypatch.setattr(providers, "sms_provider", quick)
+
+
+def test_a_time_out_after_the_request_left_is_settled_by_asking_not_by_sending_again(tmp_path, desk, one_second_timeout):
+    path = desk.book(tmp_path, customers(2))
+    desk.fake.stall_next(4)  # the fake takes the first message, then answers after the client's time-out
+    result = jobs.remind(path, TODAY, send=True, sleep=lambda s: None)
     assert result.counts["sent"] == 2, result.failure
     assert len(desk.fake.accepted) == 2  # each customer got exactly one message
     assert sorted(m["number"] for m in desk.fake.accepted) == ["13800000001", "13800000002"]
@@ -211,31 +213,18 @@ def test_a_time_out_after_the_request_left_is_settled_by_asking_not_by_sending_a
     assert desk.fake.requests[asked] == 1
 
 
-def test_when_the_provider_cannot_say_the_message_waits_pending_and_is_never_sent_blind(tmp_path, desk):
-    from csxl.messages import providers
-
+def test_when_the_provider_cannot_say_the_message_waits_pending_and_is_never_sent_blind(tmp_path, desk, one_second_timeout):
     path = desk.book(tmp_path, customers(1))
     desk.fake.stall_next(4)
     desk.fake.queries_fail = True
-    original = providers.sms_provider
-
-    def quick(settings):
-        channel = original(settings)
-        channel.__init__(settings, KEY_ID, SECRET, timeout_seconds=1)
-        return channel
-
-    providers.sms_provider = quick
-    try:
-        first = jobs.remind(path, TODAY, send=True, sleep=lambda s: None)
-        assert (first.counts.get("unknown"), first.counts.get("sent")) == (1, None)
-        with Journal.beside(path) as journal:
-            assert journal.counts()["pending"] == 1
-        again = jobs.remind(path, TODAY, send=True, sleep=lambda s: None)  # still cannot ask: nothing is sent again
-        assert again.decisions == [] and len(desk.fake.accepted) == 1
-        desk.fake.queries_fail = False
-        settled = jobs.remind(path, TODAY, send=True, sleep=lambda s: None)  # it can ask now: the message went, so it is sent
-    finally:
-        providers.sms_provider = original
+    first = jobs.remind(path, TODAY, send=True, sleep=lambda s: None)
+    assert (first.counts.get("unknown"), first.counts.get("sent")) == (1, None)
+    with Journal.beside(path) as journal:
+        assert journal.counts()["pending"] == 1
+    again = jobs.remind(path, TODAY, send=True, sleep=lambda s: None)  # still cannot ask: nothing is sent again
+    assert again.decisions == [] and len(desk.fake.accepted) == 1
+    desk.fake.queries_fail = False
+    settled = jobs.remind(path, TODAY, send=True, sleep=lambda s: None)  # it can ask now: the message went, so it is sent
     assert settled.recovered == 1 and len(desk.fake.accepted) == 1
     with Journal.beside(path) as journal:
         assert journal.counts()["sent"] == 1 and journal.counts()["pending"] == 0
