@@ -39,6 +39,17 @@ def _statutory_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.China(years=year, observed=False).keys())
 
 
+@lru_cache(maxsize=None)
+def _unadjusted_workday(day: dt.date) -> tuple[bool, bool]:
+    """(whether ``day`` is a working day, whether that came from the fallback rules) before 工作日调整.
+
+    Cached: a deadline column walks every day of the years it spans, and the reports ask again and again.
+    """
+    if _official_year(day.year):
+        return chinese_calendar.is_workday(day), False
+    return day.weekday() < 5 and day not in _statutory_holidays(day.year), True
+
+
 class WorkCalendar:
     def __init__(self, adjustments: dict[dt.date, bool] | None = None):
         """``adjustments`` maps a date to True (a working day) or False (a day off)."""
@@ -49,11 +60,10 @@ class WorkCalendar:
     def is_workday(self, day: dt.date) -> bool:
         if day in self._adjustments:
             return self._adjustments[day]
-        if _official_year(day.year):
-            return chinese_calendar.is_workday(day)
-        if day.year not in self._adjusted_years:
+        workday, fell_back = _unadjusted_workday(day)
+        if fell_back and day.year not in self._adjusted_years:
             self.fallback_years.add(day.year)
-        return day.weekday() < 5 and day not in _statutory_holidays(day.year)
+        return workday
 
     def add_workdays_many(self, starts: pd.Series, counts) -> pd.Series:
         """``add_workdays`` for a column of dates at once (NaT stays NaT, and so does a start outside `COUNTABLE`).

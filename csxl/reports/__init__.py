@@ -43,7 +43,8 @@ def build_reports(
         (COMPLAINT_ANALYSIS, lambda: complaint_analysis(frames["complaints"], settings, today)),
         (CUSTOMER_VALUE, lambda: customer_value(frames, settings, today)),
         (CUSTOMER_ANALYSIS, lambda: customer_analysis(frames, reports[CUSTOMER_VALUE], settings, today)),
-        (MONTHLY_REPORT, lambda: monthly_report(month or last_complete_month(today), tasks, frames, settings, today, sent_days, calendar)),
+        (MONTHLY_REPORT, lambda: monthly_report(month or last_complete_month(today), tasks, frames, settings, today, sent_days, calendar,
+                                                     reports[FOLLOWUP_MONTHLY])),
     ]
     reports: dict[Sheet, pd.DataFrame] = {}
     for sheet, make in steps:

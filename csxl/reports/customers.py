@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..frameops import is_in, lookup
+from ..frameops import is_in, lookup, positions_in
 from ..rules.items import days, stamp
 from ..rules.retention import order_days, return_rate_cars
 from ..schema import (
@@ -46,8 +46,7 @@ def customer_value(frames: dict[str, pd.DataFrame], settings: Settings, as_of: d
     frame["orders_per_year"] = frame["orders"] / years
     frame["avg_order"] = ratio(frame["amount"], frame["orders"]).fillna(0.0)
     frame["lifetime_value"] = frame["avg_order"] * frame["orders_per_year"] * settings.customer_expected_years
-    at_risk = (frame["last_seen"] < now - days(settings.churn_days)).fillna(False) | frame["churn_reason"].notna()
-    frame["churn_risk"] = np.where(at_risk, "是", "否")
+    frame["churn_risk"] = np.where(_at_risk(frame["last_seen"], frame["churn_reason"], settings, now), "是", "否")
     thresholds = settings.tier_thresholds_list
     limits = np.array([limit for _, limit in thresholds])
     position = np.searchsorted(limits, frame["amount"].to_numpy(), side="right") - 1
@@ -55,6 +54,22 @@ def customer_value(frames: dict[str, pd.DataFrame], settings: Settings, as_of: d
     frame["suggested_tier"] = names[np.where(position >= 0, position, len(thresholds))]
     frame = frame.sort_values(["lifetime_value", "customer_id"], ascending=[False, True], kind="stable")
     return frame[CUSTOMER_VALUE.keys].reset_index(drop=True).assign(customer_id=lambda f: f["customer_id"].astype("string"))
+
+
+def churn_risk(frames: dict[str, pd.DataFrame], settings: Settings, as_of: dt.date) -> pd.Series:
+    """Whether each customer is a 流失风险 as of ``as_of``: 客户价值's 流失风险 column, without the rest of the tab."""
+    now = stamp(as_of)
+    customers, vehicles = frames["customers"], frames["vehicles"]
+    orders = dated_orders(frames, now)
+    cars = vehicles[~(vehicles["delivery_date"] > now)]
+    last = pd.concat([orders.groupby("customer_id")["date"].max(), cars.groupby("customer_id")["delivery_date"].max()], axis=1).max(axis=1)
+    last_seen = lookup(customers["customer_id"], last.astype("datetime64[s]"))
+    return _at_risk(last_seen, customers["churn_reason"], settings, now)
+
+
+def _at_risk(last_seen: pd.Series, churn_reason: pd.Series, settings: Settings, now: pd.Timestamp) -> pd.Series:
+    """Not seen (an order or a new car) for 流失天数 days, or a 流失原因 given."""
+    return (last_seen < now - days(settings.churn_days)).fillna(False) | churn_reason.notna()
 
 
 def whole_years(since: pd.Series, as_of: dt.date) -> pd.Series:
@@ -72,52 +87,100 @@ def age_bands(birthdays: pd.Series, as_of: dt.date) -> pd.Series:
 
 
 def customer_analysis(frames: dict[str, pd.DataFrame], values: pd.DataFrame, settings: Settings, as_of: dt.date) -> pd.DataFrame:
-    """Customer groups with their share of customers, cars, orders and spend, and their churn."""
+    """Customer groups with their share of customers, cars, orders and spend, and their churn.
+
+    A group is its customers, cars and orders: a 车型's cars, their owners and the cars' orders; a customer
+    attribute's customers, their cars and their orders; a 维修类型's orders, their customers and cars; a
+    车龄's cars, their owners and orders.  Every group is tallied in one pass (`_Tally`), not one by one.
+    """
     lang, now = settings.lang, stamp(as_of)
     customers = frames["customers"].assign(age_band=age_bands(frames["customers"]["birthday"], as_of))
     vehicles = frames["vehicles"][~(frames["vehicles"]["delivery_date"] > now)]
+    vehicles = vehicles.assign(_returned=return_rate_cars(vehicles, frames["services"], now))
     orders = dated_orders(frames, now)
-    at_risk = values.loc[values["churn_risk"] == "是", "customer_id"]
-    returned = vehicles.loc[return_rate_cars(vehicles, frames["services"], now), "vin"]
-    total_customers, total_amount = len(customers), orders["amount"].sum()
+    tally = _Tally(customers, vehicles, orders)
 
-    def row(dimension: str, value: str, people, cars, jobs) -> dict:
-        people = pd.Series(people, dtype="string").dropna().drop_duplicates()
-        risk = int(is_in(people, at_risk).sum())
-        amount = float(jobs["amount"].sum())
-        return {"dimension": dimension, "value": value, "customers": len(people), "share": ratio(len(people), total_customers),
-                "vehicles": len(cars), "orders": len(jobs), "amount": amount, "amount_share": ratio(amount, total_amount),
-                "amount_per_customer": ratio(amount, len(people)), "churn_risk": risk, "churn_rate": ratio(risk, len(people)),
-                "return_rate": ratio(int(is_in(cars["vin"], returned).sum()), len(cars))}
-
-    rows = [row(ALL.label(lang), ALL.label(lang), customers["customer_id"], vehicles, orders)]
-    for model in sorted(vehicles["model"].dropna().unique()):
-        cars = vehicles[vehicles["model"] == model]
-        rows.append(row(VEHICLES.column("model").header(lang), model, cars["customer_id"], cars, orders[is_in(orders["vin"], cars["vin"])]))
+    tally.add(ALL.label(lang), [ALL.label(lang)], people=customers.assign(_group=0), cars=vehicles.assign(_group=0),
+              jobs=orders.assign(_group=0))
+    tally.by_cars(VEHICLES.column("model").header(lang), vehicles["model"], sorted(vehicles["model"].dropna().unique()))
     groups = [("member_tier", None), ("branch", None), ("gender", None), ("age_band", AGE_BANDS), ("churn_reason", None)]
     for key, fixed in groups:
-        column_values = customers[key]
-        present = [b.zh for b in fixed] if fixed else sorted(column_values.dropna().unique())
+        present = [b.zh for b in fixed] if fixed else sorted(customers[key].dropna().unique())
         header = AGE_BAND_DIMENSION.label(lang) if key == "age_band" else CUSTOMERS.column(key).header(lang)
         choices = fixed or (CUSTOMERS.column(key).choices if key in CUSTOMERS.keys else ())
-        for value in present:
-            people = customers.loc[column_values == value, "customer_id"]
-            cars = vehicles[is_in(vehicles["customer_id"], people)]
-            rows.append(row(header, choice_label(choices, value, lang), people, cars, orders[is_in(orders["customer_id"], people)]))
+        tally.by_customers(header, customers[key], present, [choice_label(choices, value, lang) for value in present])
         if key == "age_band":
-            rows.extend(_service_kind_rows(row, vehicles, orders, lang))
-    rows.extend(_car_age_rows(row, vehicles, orders, as_of, lang))
-    frame = pd.DataFrame(rows)
-    return frame[CUSTOMER_ANALYSIS.keys]
+            tally.by_orders(SERVICE_KIND_DIMENSION.label(lang), orders["kind"], [k.zh for k in SERVICE_KINDS],
+                            [k.label(lang) for k in SERVICE_KINDS])
+    tally.by_cars(CAR_AGE_DIMENSION.label(lang), car_age_bands(vehicles["delivery_date"], as_of), [b.zh for b in CAR_AGE_BANDS],
+                  [b.label(lang) for b in CAR_AGE_BANDS])
+    return tally.frame(values.loc[values["churn_risk"] == "是", "customer_id"])[CUSTOMER_ANALYSIS.keys]
 
 
-def _service_kind_rows(row, vehicles, orders, lang) -> list[dict]:
-    header = SERVICE_KIND_DIMENSION.label(lang)
-    found = []
-    for kind in SERVICE_KINDS:
-        jobs = orders[orders["kind"] == kind.zh]
-        found.append(row(header, kind.label(lang), jobs["customer_id"], vehicles[is_in(vehicles["vin"], jobs["vin"])], jobs))
-    return found
+class _Tally:
+    """The groups of 客户分析 as rows of three long tables (people, cars and orders, each tagged with its
+    group's row), counted at the end with one ``bincount`` per figure."""
+
+    def __init__(self, customers: pd.DataFrame, vehicles: pd.DataFrame, orders: pd.DataFrame):
+        self.customers, self.vehicles, self.orders = customers, vehicles, orders
+        self.labels: list[tuple[str, str]] = []
+        self.people, self.cars, self.jobs = [], [], []
+
+    def add(self, dimension: str, labels: list[str], people: pd.DataFrame, cars: pd.DataFrame, jobs: pd.DataFrame) -> None:
+        """Rows for ``labels``; each member frame's ``_group`` counts from 0 within this dimension."""
+        base = len(self.labels)
+        self.labels += [(dimension, label) for label in labels]
+        self.people.append(pd.DataFrame({"customer_id": people["customer_id"].astype("string"), "_group": people["_group"] + base}))
+        self.cars.append(pd.DataFrame({"_returned": cars["_returned"], "_group": cars["_group"] + base}))
+        self.jobs.append(pd.DataFrame({"amount": jobs["amount"], "_group": jobs["_group"] + base}))
+
+    def by_cars(self, dimension: str, column: pd.Series, values: list[str], labels: list[str] | None = None) -> None:
+        """Groups of cars by ``column`` (of the cars): their owners, and the orders on them."""
+        cars = _members(self.vehicles, column, values)
+        self.add(dimension, labels or values, people=cars, cars=cars, jobs=_through(cars, self.orders, "vin"))
+
+    def by_customers(self, dimension: str, column: pd.Series, values: list[str], labels: list[str]) -> None:
+        """Groups of customers by ``column`` (of the customers): their cars, and their orders."""
+        people = _members(self.customers, column, values)
+        self.add(dimension, labels, people=people, cars=_through(people, self.vehicles, "customer_id"),
+                 jobs=_through(people, self.orders, "customer_id"))
+
+    def by_orders(self, dimension: str, column: pd.Series, values: list[str], labels: list[str]) -> None:
+        """Groups of orders by ``column`` (of the orders): their customers, and the cars they were on."""
+        jobs = _members(self.orders, column, values)
+        self.add(dimension, labels, people=jobs, cars=_through(jobs, self.vehicles, "vin"), jobs=jobs)
+
+    def frame(self, at_risk: pd.Series) -> pd.DataFrame:
+        size = len(self.labels)
+        people = pd.concat(self.people, ignore_index=True).dropna(subset=["customer_id"]).drop_duplicates()
+        cars, jobs = pd.concat(self.cars, ignore_index=True), pd.concat(self.jobs, ignore_index=True)
+
+        def count(rows: pd.DataFrame, weights=None) -> np.ndarray:
+            return np.bincount(rows["_group"].to_numpy(dtype="int64"), weights=weights, minlength=size)
+
+        customers = count(people)
+        risk = count(people, is_in(people["customer_id"], at_risk).to_numpy(dtype="float64")).astype("int64")
+        vehicles, returned = count(cars), count(cars, cars["_returned"].to_numpy(dtype="float64"))
+        amount = count(jobs, jobs["amount"].fillna(0.0).to_numpy(dtype="float64"))
+        total_customers, total_amount = customers[0], amount[0]
+        return pd.DataFrame({
+            "dimension": [d for d, _ in self.labels], "value": [v for _, v in self.labels],
+            "customers": customers, "share": ratio(customers, total_customers), "vehicles": vehicles, "orders": count(jobs),
+            "amount": amount, "amount_share": ratio(amount, total_amount), "amount_per_customer": ratio(amount, customers),
+            "churn_risk": risk, "churn_rate": ratio(risk, customers), "return_rate": ratio(returned, vehicles),
+        })
+
+
+def _members(frame: pd.DataFrame, column: pd.Series, values: list[str]) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column`` is one of ``values``, ``_group`` the value's position."""
+    group = positions_in(column.astype("string"), pd.Series(values, dtype="string"))
+    return frame.assign(_group=group)[group >= 0]
+
+
+def _through(members: pd.DataFrame, frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The rows of ``frame`` sharing ``key`` with a group's members, once per group (``_group`` carried over)."""
+    pairs = members[[key, "_group"]].dropna(subset=[key]).drop_duplicates()
+    return frame.drop(columns="_group", errors="ignore").merge(pairs, on=key)
 
 
 def car_age_bands(delivery: pd.Series, as_of: dt.date) -> pd.Series:
@@ -125,13 +188,3 @@ def car_age_bands(delivery: pd.Series, as_of: dt.date) -> pd.Series:
     bands = pd.cut(whole_years(delivery, as_of), bins=[-np.inf, *CAR_AGE_LIMITS, np.inf], right=False,
                    labels=[b.zh for b in CAR_AGE_BANDS])
     return bands.astype("string")
-
-
-def _car_age_rows(row, vehicles, orders, as_of, lang) -> list[dict]:
-    header = CAR_AGE_DIMENSION.label(lang)
-    bands = car_age_bands(vehicles["delivery_date"], as_of)
-    found = []
-    for band in CAR_AGE_BANDS:
-        cars = vehicles[(bands == band.zh).fillna(False)]
-        found.append(row(header, band.label(lang), cars["customer_id"], cars, orders[is_in(orders["vin"], cars["vin"])]))
-    return found

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..calendars.workdays import WorkCalendar
-from ..frameops import is_in, lookup
+from ..frameops import lookup, positions_in
 from ..rules.items import days, stamp
 from ..rules.rectification import low_score_rows, rectification_state
 from ..schema import FOLLOWUP_DAILY, FOLLOWUP_VISIT_KINDS, RECTIFICATION, SAMPLING, SCORE_COLUMNS, TOTAL, VISITS
@@ -21,45 +21,67 @@ COUNTS = ["due", "done", "on_time", "calls", "reached", "no_answer", "refused", 
 
 def followup_report(tasks: pd.DataFrame, visits: pd.DataFrame, settings: Settings, today: dt.date, unit: str,
                     periods: list[str] | None = None) -> pd.DataFrame:
-    """One row per (kind, period): tasks due and done, calls made and their scores; then 合计 per period."""
-    periods = periods or periods_ending(today, unit)
+    """One row per (kind, period): tasks due and done, calls made and their scores; then 合计 per period.
+
+    Each count is one ``bincount`` over the kind × period grid, not a pandas groupby: the report is
+    computed a dozen times per refresh and once per branch in a group, so its fixed cost counts.
+    """
+    periods = list(periods or periods_ending(today, unit))
     now = stamp(today)
     first = min(label_start(p, unit) for p in periods)
-    tasks = tasks.loc[tasks["task_date"].between(first, now), ["kind", "task_date", "done_date", "on_time_by"]]
-    tasks = tasks.assign(period=label(tasks["task_date"], unit))
-    tasks = tasks[is_in(tasks["period"], periods)]
-    done = tasks["done_date"].notna() & (tasks["done_date"] <= now)
-    task_counts = tasks.assign(due=1, done=done, on_time=done & (tasks["done_date"] <= tasks["on_time_by"]))
+    grid = _Grid(list(FOLLOWUP_VISIT_KINDS), periods, unit)
 
-    in_window = visits["visit_date"].between(first, now)
-    calls = visits.loc[in_window, ["kind", "visit_date", "result", "needs_action", *SCORE_COLUMNS]]
-    calls = calls[is_in(calls["kind"], FOLLOWUP_VISIT_KINDS)]
-    calls = calls.assign(period=label(calls["visit_date"], unit))
-    calls = calls[is_in(calls["period"], periods)]
+    tasks = tasks[tasks["task_date"].between(first, now)]
+    task_cells = grid.cells(tasks["kind"], tasks["task_date"])
+    done = _flags(tasks["done_date"].notna() & (tasks["done_date"] <= now))
+    counts = {"due": grid.tally(task_cells), "done": grid.tally(task_cells, done),
+              "on_time": grid.tally(task_cells, done & _flags(tasks["done_date"] <= tasks["on_time_by"]))}
+
+    calls = visits[visits["visit_date"].between(first, now)]
+    call_cells = grid.cells(calls["kind"], calls["visit_date"])
     result = calls["result"]
-    call_counts = calls.assign(
-        calls=1, reached=result.isna() | result.eq("成功"), no_answer=result.eq("未接通").fillna(False),
-        refused=result.eq("拒访").fillna(False), low_scores=low_score_rows(calls, settings),
+    counts.update(
+        calls=grid.tally(call_cells), reached=grid.tally(call_cells, _flags(result.isna() | result.eq("成功"))),
+        no_answer=grid.tally(call_cells, _flags(result.eq("未接通"))), refused=grid.tally(call_cells, _flags(result.eq("拒访"))),
+        low_scores=grid.tally(call_cells, _flags(low_score_rows(calls, settings))),
     )
-    grid = pd.MultiIndex.from_product([[*FOLLOWUP_VISIT_KINDS], periods], names=["kind", "period"])
-    by_kind = pd.concat([
-        task_counts.groupby(["kind", "period"])[["due", "done", "on_time"]].sum(),
-        call_counts.groupby(["kind", "period"])[["calls", "reached", "no_answer", "refused", "low_scores"]].sum(),
-    ], axis=1).reindex(grid).fillna(0)
-    score_sums = call_counts.groupby(["kind", "period"])[list(SCORE_COLUMNS)].agg(["sum", "count"]).reindex(grid)
-
-    total_index = pd.MultiIndex.from_product([[TOTAL], periods], names=["kind", "period"])
-    totals = by_kind.groupby(level="period").sum().reindex(periods).set_axis(total_index)
-    total_scores = call_counts.groupby("period")[list(SCORE_COLUMNS)].agg(["sum", "count"]).reindex(periods).set_axis(total_index)
-
-    frame = pd.concat([by_kind, totals])[COUNTS].astype("int64")
-    sums = pd.concat([score_sums, total_scores])
+    frame = pd.DataFrame({"period": grid.periods_column, "kind": grid.kinds_column,
+                          **{name: values.astype("int64") for name, values in counts.items()}})
     for column in SCORE_COLUMNS:
-        frame[column] = ratio(sums[(column, "sum")], sums[(column, "count")])
+        scores = calls[column].to_numpy(dtype="float64", na_value=np.nan)
+        given = ~np.isnan(scores)
+        frame[column] = ratio(grid.tally(call_cells, np.where(given, scores, 0.0)), grid.tally(call_cells, given))
     frame["completion_rate"] = ratio(frame["done"], frame["due"])
     frame["on_time_rate"] = ratio(frame["on_time"], frame["due"])
     frame["reach_rate"] = ratio(frame["reached"], frame["calls"])
-    return frame.reset_index()[FOLLOWUP_DAILY.keys]
+    return frame[FOLLOWUP_DAILY.keys]
+
+
+def _flags(mask: pd.Series) -> np.ndarray:
+    return mask.fillna(False).to_numpy(dtype=bool)
+
+
+class _Grid:
+    """The report's rows: each kind's periods in order, then 合计's periods (the sum over the kinds)."""
+
+    def __init__(self, kinds: list[str], periods: list[str], unit: str):
+        self.kinds, self.periods, self.unit = kinds, periods, unit
+        self.kinds_column = [kind for kind in [*kinds, TOTAL] for _ in periods]
+        self.periods_column = periods * (len(kinds) + 1)
+
+    def cells(self, kinds: pd.Series, dates: pd.Series) -> np.ndarray:
+        """Each row's cell in the kind × period grid; -1 for a kind or a period the report does not show."""
+        kind = positions_in(kinds, pd.Series(self.kinds))
+        period = positions_in(label(dates, self.unit), pd.Series(self.periods))
+        return np.where((kind >= 0) & (period >= 0), kind * len(self.periods) + period, -1)
+
+    def tally(self, cells: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """The sum of ``weights`` (1 per row without them) per row of the report, 合计 rows included."""
+        inside = cells >= 0
+        size = len(self.kinds) * len(self.periods)
+        sums = np.bincount(cells[inside], weights=None if weights is None else weights[inside].astype("float64"), minlength=size)
+        by_kind = sums.reshape(len(self.kinds), len(self.periods))
+        return np.concatenate([by_kind.ravel(), by_kind.sum(axis=0)])
 
 
 def rectification_list(visits: pd.DataFrame, frames: dict[str, pd.DataFrame], settings: Settings, today: dt.date,

@@ -13,9 +13,9 @@ from ..rules.items import GREETING_KINDS, REMINDER_KINDS
 from ..rules.retention import return_rate_cars
 from ..schema import MONTHLY_REPORT, ColumnType
 from ..settings import Settings
-from .customers import customer_value
+from .customers import churn_risk
 from .followup import followup_report
-from .periods import month_bounds, previous_month
+from .periods import MONTH, month_bounds, previous_month
 from .ratios import ratio
 
 # Items whose figures are rates (shown as percentages) or averages (2 decimals); the rest are counts.
@@ -26,10 +26,15 @@ HANDOVER_INCOMPLETE = "资料交接不全"  # submitted with required documents 
 
 
 def month_figures(month: str, tasks: pd.DataFrame, frames: dict[str, pd.DataFrame], settings: Settings, as_of,
-                  sent: pd.DataFrame, calendar: WorkCalendar) -> dict[str, float]:
-    """Every figure of the monthly report for ``month`` (follow-ups as of ``as_of``, states at the month's end)."""
+                  sent: pd.DataFrame, calendar: WorkCalendar, followups: pd.DataFrame | None = None) -> dict[str, float]:
+    """Every figure of the monthly report for ``month`` (follow-ups as of ``as_of``, states at the month's end).
+
+    ``followups``: 回访月报 rows as of ``as_of`` already computed; ``month``'s are computed unless among them.
+    """
     first, last = month_bounds(month)
-    follow = followup_report(tasks, frames["visits"], settings, as_of, "month", [month]).set_index("kind")
+    if followups is None or not (followups["period"] == month).any():
+        followups = followup_report(tasks, frames["visits"], settings, as_of, MONTH, [month])
+    follow = followups[followups["period"] == month].set_index("kind")
     figures = {
         "7DC应回访": follow.at["7DC", "due"], "7DC完成率": follow.at["7DC", "completion_rate"],
         "3DC应回访": follow.at["3DC", "due"], "3DC完成率": follow.at["3DC", "completion_rate"],
@@ -39,8 +44,7 @@ def month_figures(month: str, tasks: pd.DataFrame, frames: dict[str, pd.DataFram
     }
     first_car = frames["vehicles"].groupby("customer_id")["delivery_date"].min()
     figures["新增客户"] = int(first_car.between(first, last).sum())
-    values = customer_value(frames, settings, last.date())
-    figures["流失风险客户"] = int((values["churn_risk"] == "是").sum())
+    figures["流失风险客户"] = int(churn_risk(frames, settings, last.date()).sum())
 
     complaints = frames["complaints"]
     received = complaints["received_date"]
@@ -78,9 +82,11 @@ def month_figures(month: str, tasks: pd.DataFrame, frames: dict[str, pd.DataFram
     return figures
 
 
-def monthly_report(month: str, tasks, frames, settings: Settings, as_of, sent: pd.DataFrame, calendar: WorkCalendar) -> pd.DataFrame:
-    this = month_figures(month, tasks, frames, settings, as_of, sent, calendar)
-    last = month_figures(previous_month(month), tasks, frames, settings, as_of, sent, calendar)
+def monthly_report(month: str, tasks, frames, settings: Settings, as_of, sent: pd.DataFrame, calendar: WorkCalendar,
+                   followups: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``followups``: the 回访月报 as of ``as_of``, if computed already (it holds this month and last unless ``month`` is older)."""
+    this = month_figures(month, tasks, frames, settings, as_of, sent, calendar, followups)
+    last = month_figures(previous_month(month), tasks, frames, settings, as_of, sent, calendar, followups)
     items = list(this) + [k for k in last if k not in this]  # a clerk late only last month still gets a row
     frame = pd.DataFrame({
         "item": items,
