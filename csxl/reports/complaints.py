@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
+from ..frameops import positions_in
 from ..rules.complaints import complaint_deadline, is_closed
 from ..rules.items import stamp
 from ..schema import ALL, COMPLAINT_ANALYSIS, COMPLAINTS, MONTH_DIMENSION, choice_label
@@ -31,36 +33,56 @@ def complaint_figures(complaints: pd.DataFrame, settings: Settings, as_of: pd.Ti
     }, index=complaints.index)
 
 
-def _summarise(figures: pd.DataFrame, keys) -> pd.DataFrame:
-    grouped = figures.groupby(keys, sort=False)
-    sums = grouped[["count", "closed", "open", "overdue_open", "dated", "on_time", "fed_back", "filled", "satisfied"]].sum()
-    sums["avg_days"] = grouped["days"].mean()
-    sums["max_days"] = grouped["days"].max()
-    sums["on_time_rate"] = ratio(sums["on_time"], sums["dated"])
-    sums["feedback_rate"] = ratio(sums["fed_back"], sums["closed"])
-    sums["satisfied_rate"] = ratio(sums["satisfied"], sums["filled"])
-    return sums
+SUMMED = ("count", "closed", "open", "overdue_open", "dated", "on_time", "fed_back", "filled", "satisfied")
 
 
 def complaint_analysis(complaints: pd.DataFrame, settings: Settings, today: dt.date) -> pd.DataFrame:
+    """全部, then each dimension's values in the order of its choices (or sorted), then the 12 months; a value
+    with no complaint in the window shows only where it is a month (the months are always all there)."""
     lang = settings.lang
     months = periods_ending(today, "month", 12)
     first, _ = month_bounds(months[0])
     now = stamp(today)
     window = complaints[(complaints["received_date"] >= first) & (complaints["received_date"] <= now)]
     figures = complaint_figures(window, settings, now)
-    parts = [_summarise(figures.assign(dimension=ALL.label(lang), value=ALL.label(lang)), ["dimension", "value"])]
+    rows: list[tuple[str, str]] = [(ALL.label(lang), ALL.label(lang))]
+    members = [np.zeros(len(window), dtype="int64")]  # each complaint's row in every dimension (-1: none)
     for key in DIMENSIONS:
         column = COMPLAINTS.column(key)
-        present = window[key].dropna()
-        order = [c.zh for c in column.choices if c.zh in set(present)] if column.choices else sorted(set(present))
-        part = _summarise(figures.loc[present.index].assign(dimension=column.header(lang), value=present), ["dimension", "value"])
-        part = part.reindex(pd.MultiIndex.from_product([[column.header(lang)], order]))
-        labels = [choice_label(column.choices, value, lang) for value in order]
-        parts.append(part.set_axis(pd.MultiIndex.from_product([[column.header(lang)], labels])))
-    by_month = _summarise(figures.assign(dimension=MONTH_DIMENSION.label(lang), value=label(window["received_date"], "month")), ["dimension", "value"])
-    parts.append(by_month.reindex(pd.MultiIndex.from_product([[MONTH_DIMENSION.label(lang)], months])))
-    frame = pd.concat(parts)
-    counts = ["count", "closed", "open", "overdue_open"]
-    frame[counts] = frame[counts].fillna(0).astype("int64")
-    return frame.rename_axis(["dimension", "value"]).reset_index()[COMPLAINT_ANALYSIS.keys]
+        present = set(window[key].dropna())
+        order = [c.zh for c in column.choices if c.zh in present] if column.choices else sorted(present)
+        members.append(_row_of(window[key], order, len(rows)))
+        rows += [(column.header(lang), choice_label(column.choices, value, lang)) for value in order]
+    members.append(_row_of(label(window["received_date"], "month"), months, len(rows)))
+    rows += [(MONTH_DIMENSION.label(lang), month) for month in months]
+    return _summarise(figures, np.concatenate(members), rows)[COMPLAINT_ANALYSIS.keys]
+
+
+def _row_of(values: pd.Series, order: list[str], first_row: int) -> np.ndarray:
+    position = positions_in(values, pd.Series(order, dtype="string"))
+    return np.where(position >= 0, first_row + position, -1)
+
+
+def _summarise(figures: pd.DataFrame, member_rows: np.ndarray, rows: list[tuple[str, str]]) -> pd.DataFrame:
+    """Add up ``figures`` into ``rows``; ``member_rows`` gives each complaint's row once per dimension, in turn."""
+    repeats = len(member_rows) // max(len(figures), 1)
+    inside = member_rows >= 0
+
+    def total(values) -> np.ndarray:
+        weights = np.tile(np.asarray(values, dtype="float64"), repeats)[inside]
+        return np.bincount(member_rows[inside], weights=weights, minlength=len(rows))
+
+    sums = {name: total(figures[name]) for name in SUMMED}
+    days = figures["days"].to_numpy(dtype="float64", na_value=np.nan)
+    dated_days = np.tile(days, repeats)
+    known = inside & ~np.isnan(dated_days)
+    longest = np.full(len(rows), np.nan)
+    np.fmax.at(longest, member_rows[known], dated_days[known])
+    frame = pd.DataFrame({"dimension": [d for d, _ in rows], "value": [v for _, v in rows],
+                          **{name: sums[name].astype("int64") for name in ("count", "closed", "open", "overdue_open")}})
+    frame["avg_days"] = ratio(total(np.nan_to_num(days)), total(~np.isnan(days)))
+    frame["max_days"] = longest
+    frame["on_time_rate"] = ratio(sums["on_time"], sums["dated"])
+    frame["feedback_rate"] = ratio(sums["fed_back"], sums["closed"])
+    frame["satisfied_rate"] = ratio(sums["satisfied"], sums["filled"])
+    return frame

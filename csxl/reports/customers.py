@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..frameops import is_in, lookup, positions_in
+from ..frameops import all_matches, distinct_pairs, is_in, lookup, positions_in
 from ..rules.items import days, stamp
 from ..rules.retention import order_days, return_rate_cars
 from ..schema import (
@@ -122,7 +122,10 @@ class _Tally:
     group's row), counted at the end with one ``bincount`` per figure."""
 
     def __init__(self, customers: pd.DataFrame, vehicles: pd.DataFrame, orders: pd.DataFrame):
-        self.customers, self.vehicles, self.orders = customers, vehicles, orders
+        # only the columns that join and count: every merge copies what it is given
+        self.customers = customers[["customer_id"]]
+        self.vehicles = vehicles[["vin", "customer_id", "_returned"]]
+        self.orders = orders[["vin", "customer_id", "amount"]]
         self.labels: list[tuple[str, str]] = []
         self.people, self.cars, self.jobs = [], [], []
 
@@ -152,7 +155,8 @@ class _Tally:
 
     def frame(self, at_risk: pd.Series) -> pd.DataFrame:
         size = len(self.labels)
-        people = pd.concat(self.people, ignore_index=True).dropna(subset=["customer_id"]).drop_duplicates()
+        people = pd.concat(self.people, ignore_index=True)
+        people = people.iloc[distinct_pairs(people["customer_id"], people["_group"].to_numpy())]
         cars, jobs = pd.concat(self.cars, ignore_index=True), pd.concat(self.jobs, ignore_index=True)
 
         def count(rows: pd.DataFrame, weights=None) -> np.ndarray:
@@ -179,8 +183,8 @@ def _members(frame: pd.DataFrame, column: pd.Series, values: list[str]) -> pd.Da
 
 def _through(members: pd.DataFrame, frame: pd.DataFrame, key: str) -> pd.DataFrame:
     """The rows of ``frame`` sharing ``key`` with a group's members, once per group (``_group`` carried over)."""
-    pairs = members[[key, "_group"]].dropna(subset=[key]).drop_duplicates()
-    return frame.drop(columns="_group", errors="ignore").merge(pairs, on=key)
+    rows, groups = all_matches(frame[key], members[key], members["_group"].to_numpy())
+    return frame.iloc[rows].assign(_group=groups)
 
 
 def car_age_bands(delivery: pd.Series, as_of: dt.date) -> pd.Series:
