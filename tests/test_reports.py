@@ -214,6 +214,15 @@ def test_complaint_analysis(settings):
     assert list(months["count"]) == [0] * 9 + [1, 1, 3]
 
 
+def test_complaint_analysis_of_a_year_without_complaints_still_has_its_whole_row(settings):
+    f = frames(complaints=[{"complaint_id": "T1", "received_date": D(2024, 3, 1), "category": "服务质量", "status": "已关闭"}])
+    report = complaint_analysis(f["complaints"], settings, TODAY)
+    everything = row(report, dimension="全部", value="全部")
+    assert (everything["count"], everything["closed"], everything["open"]) == (0, 0, 0)
+    assert empty(everything["avg_days"]) and empty(everything["on_time_rate"])
+    assert list(report["dimension"]) == ["全部"] + ["受理月份"] * 12
+
+
 # --- customers -------------------------------------------------------------
 
 def _customer_book():

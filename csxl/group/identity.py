@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from ..frameops import positions_in
 from ..messages.addresses import mobile
 from .store import BRANCH
 
@@ -32,34 +34,31 @@ def namespaced(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return out
 
 
-class _Groups:
-    def __init__(self, ids):
-        self.parent = {i: i for i in ids}
-
-    def find(self, i):
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def join(self, members) -> None:
-        members = [m for m in members if m in self.parent]
-        for other in members[1:]:
-            a, b = self.find(members[0]), self.find(other)
-            if a != b:
-                self.parent[max(a, b)] = min(a, b)
-
-
 def group_customers(customers: pd.DataFrame, vehicles: pd.DataFrame) -> pd.Series:
-    """namespaced customer id → group customer id (the smallest id of its group)."""
-    groups = _Groups(customers["customer_id"].tolist())
+    """namespaced customer id → group customer id (the smallest id of its group).
+
+    Connected components by label propagation: every customer starts as its own label (its rank among the
+    ids), each phone and each VIN passes the smallest label of its customers to all of them, until nothing
+    changes.  A handful of numpy passes for a group of 100,000 customers, where a union-find walked them in Python.
+    """
+    ids = pd.Series(sorted(customers["customer_id"].dropna().unique()), dtype="string")
     numbers = customers["phone"].map(mobile)
-    for members in customers["customer_id"][numbers.notna()].groupby(numbers[numbers.notna()]).agg(list):
-        groups.join(members)
-    owners = vehicles.dropna(subset=["vin", "customer_id"])
-    for members in owners.groupby("vin")["customer_id"].agg(list):
-        groups.join(members)
-    return pd.Series({i: groups.find(i) for i in groups.parent}, dtype="string")
+    links = [
+        (positions_in(customers["customer_id"][numbers.notna()], ids), pd.factorize(numbers.dropna())[0]),
+        (positions_in(vehicles["customer_id"].where(vehicles["vin"].notna()), ids), pd.factorize(vehicles["vin"])[0]),
+    ]
+    links = [(members[(members >= 0) & (keys >= 0)], keys[(members >= 0) & (keys >= 0)]) for members, keys in links]
+    label = np.arange(len(ids))
+    while True:
+        before = label.copy()
+        for members, keys in links:
+            smallest = np.full(keys.max(initial=-1) + 1, len(ids))
+            np.minimum.at(smallest, keys, label[members])
+            np.minimum.at(label, members, smallest[keys])
+        label = label[label]  # a label is a customer whose own label may have moved on since
+        if np.array_equal(label, before):
+            break
+    return pd.Series(ids.to_numpy()[label], index=ids.to_numpy(), dtype="string")
 
 
 @dataclass
@@ -77,7 +76,7 @@ def merged(frames: dict[str, pd.DataFrame]) -> GroupCustomers:
     frames = namespaced(frames)
     group_of = group_customers(frames["customers"], frames["vehicles"])
     customers = frames["customers"].assign(group=lambda f: f["customer_id"].map(group_of))
-    branches_of = customers.groupby("group")[BRANCH].agg(lambda b: "、".join(sorted(set(b))))
+    branches_of = _branches_of(customers)
     spread = customers.groupby("group")[BRANCH].nunique()
     shared_by_branch = customers[customers["group"].map(spread) > 1].groupby(BRANCH)["group"].nunique()
     for key in ("customers", "vehicles", "visits", "complaints"):
@@ -87,3 +86,11 @@ def merged(frames: dict[str, pd.DataFrame]) -> GroupCustomers:
     cars = frames["vehicles"]
     frames["vehicles"] = cars[cars["vin"].isna() | ~cars["vin"].duplicated()].reset_index(drop=True)
     return GroupCustomers(frames, branches_of, shared_by_branch, int((spread > 1).sum()))
+
+
+def _branches_of(customers: pd.DataFrame) -> pd.Series:
+    """group customer id → its branches joined by 、 (only the few shared ones are joined in Python)."""
+    pairs = customers[["group", BRANCH]].drop_duplicates().sort_values(["group", BRANCH])
+    single = ~pairs["group"].duplicated(keep=False)
+    shared = pairs[~single].groupby("group")[BRANCH].agg("、".join)
+    return pd.concat([pairs[single].set_index("group")[BRANCH], shared]).astype("string")
