@@ -229,9 +229,21 @@ def _loader(package: Package, big: Sheet):
     if entry is None:
         return lambda name: _load_raw(reader, name)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csxl-read")
-    pending = pool.submit(_load_raw, fastexcel.read_excel(str(package.path)), entry.name)
+    loaded: dict[str, pa.Table] = {}  # handed over once: a Future's result would keep the raw million rows alive until the read ends
+
+    def load_big() -> None:
+        loaded[entry.name] = _load_raw(fastexcel.read_excel(str(package.path)), entry.name)
+
+    pending = pool.submit(load_big)
     pool.shutdown(wait=False)
-    return lambda name: pending.result() if name == entry.name else _load_raw(reader, name)
+
+    def table(name: str) -> pa.Table:
+        if name != entry.name:
+            return _load_raw(reader, name)
+        pending.result()
+        return loaded.pop(name)
+
+    return table
 
 
 def _hidden_cells_of(package: Package, part: str) -> list[HiddenCell]:
