@@ -61,7 +61,7 @@ class DuckdbStore(Store):
             self._con.unregister("incoming")
 
     def read_table(self, table: Table) -> pd.DataFrame:
-        return typed(self._con.execute(f"SELECT * FROM {table.name} ORDER BY {BRANCH}").df(), table)
+        return typed(self._con.sql(f"SELECT * FROM {table.name} ORDER BY {BRANCH}").to_arrow_table(), table)
 
     @contextmanager
     def transaction(self):

@@ -94,13 +94,13 @@ class PostgresStore(Store):
         kinds = dict(table.columns)
         schema = pa.schema([(n, _ARROW_TYPES.get(kinds.get(n), pa.string())) for n in names])
         if not out.getbuffer().nbytes:
-            return typed(schema.empty_table().to_pandas(date_as_object=False), table)
+            return typed(schema.empty_table(), table)
         arrow = pacsv.read_csv(
             io.BytesIO(out.getvalue()), read_options=pacsv.ReadOptions(column_names=names),
             # unquoted empty is NULL, a quoted "" an empty text: COPY's CSV convention
             convert_options=pacsv.ConvertOptions(column_types=dict(zip(schema.names, schema.types)),
                                                  strings_can_be_null=True, quoted_strings_can_be_null=False))
-        return typed(arrow.to_pandas(date_as_object=False), table)
+        return typed(arrow, table)
 
     @contextmanager
     def transaction(self):
