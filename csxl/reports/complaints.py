@@ -37,8 +37,10 @@ SUMMED = ("count", "closed", "open", "overdue_open", "dated", "on_time", "fed_ba
 
 
 def complaint_analysis(complaints: pd.DataFrame, settings: Settings, today: dt.date) -> pd.DataFrame:
-    """全部, then each dimension's values in the order of its choices (or sorted), then the 12 months; a value
-    with no complaint in the window shows only where it is a month (the months are always all there)."""
+    """全部, then each dimension's values in the order of its choices (or sorted), then the 12 months.
+
+    A dimension lists the values that occur in the window; 全部 and the 12 months are always there, at 0 if need be.
+    """
     lang = settings.lang
     months = periods_ending(today, "month", 12)
     first, _ = month_bounds(months[0])

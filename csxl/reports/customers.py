@@ -122,7 +122,7 @@ class _Tally:
     group's row), counted at the end with one ``bincount`` per figure."""
 
     def __init__(self, customers: pd.DataFrame, vehicles: pd.DataFrame, orders: pd.DataFrame):
-        # only the columns that join and count: every merge copies what it is given
+        # only the columns that join and count: taking a group's rows copies whatever columns there are
         self.customers = customers[["customer_id"]]
         self.vehicles = vehicles[["vin", "customer_id", "_returned"]]
         self.orders = orders[["vin", "customer_id", "amount"]]
