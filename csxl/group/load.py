@@ -59,12 +59,15 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def prepare(path: Path, today: dt.date, digest: str) -> Prepared:
-    """Everything a load writes, from the workbook and its journal (no store needed)."""
+def prepare(path: Path, today: dt.date, digest: str, threads: bool = True) -> Prepared:
+    """Everything a load writes, from the workbook and its journal (no store needed).
+
+    ``threads=False`` when workbooks are prepared one per core already (threads of their own would only contend).
+    """
     from ..jobs import compute_due, journal_facts
     from ..workbook.reader import read_book
 
-    book = read_book(path)
+    book = read_book(path, threads=threads)
     branch = book.settings.branch
     if branch in _DEFAULT_NAMES:
         raise BranchNotNamed(branch)
@@ -84,7 +87,7 @@ def prepare(path: Path, today: dt.date, digest: str) -> Prepared:
     return Prepared(path, digest, branch, frames, rows, len(problems))
 
 
-def _prepare_job(job: tuple[Path, dt.date, str]) -> Prepared | Exception:
+def _prepare_job(job: tuple[Path, dt.date, str, bool]) -> Prepared | Exception:
     try:
         return prepare(*job)
     except Exception as exc:  # noqa: BLE001 - handed back, so one bad workbook is reported in its place, not as a pool crash
@@ -107,8 +110,9 @@ def load_branches(store: Store, paths: list[Path], today: dt.date, replace: bool
     paths = [Path(p).resolve() for p in paths]
     known = {load.sha256: load for load in store.last_loads().values()}
     digests = [file_digest(p) for p in paths]
-    jobs = [(p, today, d) for p, d in zip(paths, digests) if d not in known]
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    todo = [(p, d) for p, d in zip(paths, digests) if d not in known]
+    workers = min(workers or os.cpu_count() or 1, len(todo))
+    jobs = [(p, today, d, workers <= 1) for p, d in todo]
     prepared: Iterator[Prepared | Exception]
     if workers > 1:
         pool = ProcessPoolExecutor(workers)

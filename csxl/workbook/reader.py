@@ -217,16 +217,16 @@ def _load_raw(reader: fastexcel.ExcelReader, name: str) -> pa.Table:
     return reader.load_sheet_by_name(name, header_row=0, dtypes="string").to_arrow()
 
 
-def _loader(package: Package, big: Sheet):
+def _loader(package: Package, big: Sheet, threads: bool = True):
     """Load the ``big`` sheet (a million visits) on a reader of its own in a worker thread, while the rest load here.
 
     calamine releases the GIL while it parses, so on two cores the other sheets
     are read and converted in the time the big one takes.  Returns a function
-    that gives each sheet's Arrow table.
+    that gives each sheet's Arrow table.  Without ``threads``, everything loads here.
     """
     entry = find_sheet(package, big)
     reader = fastexcel.read_excel(str(package.path))
-    if entry is None:
+    if entry is None or not threads:
         return lambda name: _load_raw(reader, name)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csxl-read")
     loaded: dict[str, pa.Table] = {}  # handed over once: a Future's result would keep the raw million rows alive until the read ends
@@ -256,21 +256,27 @@ def _hidden_cells_of(package: Package, part: str) -> list[HiddenCell]:
     return [HiddenCell(c.row, c.column - first, c.value, c.kind) for c in found]
 
 
-def _scanner(package: Package, parts: dict[str, str]):
-    """Scan the sheets csxl reads (``parts``: sheet name → part) for hidden cells in a worker thread (zlib inflates without the GIL)."""
+def _scanner(package: Package, parts: dict[str, str], threads: bool = True):
+    """Scan the sheets csxl reads (``parts``: sheet name → part) for hidden cells in a worker thread (zlib inflates
+    without the GIL); without ``threads``, each when it is asked for."""
     wanted = [n for s in (*CONFIG_SHEETS, *INPUT_SHEETS) if (n := find_sheet_name(list(parts), s))]
+    if not threads:
+        return lambda name: _hidden_cells_of(package, parts[name]) if name in wanted else []
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csxl-scan")
     pending = {name: pool.submit(_hidden_cells_of, package, parts[name]) for name in wanted}
     pool.shutdown(wait=False)
     return lambda name: pending[name].result() if name in pending else []
 
 
-def read_book(path: Path, progress=None) -> Book:
-    """Read every sheet csxl knows from the file; ``progress`` is called with each sheet's name as it is read."""
+def read_book(path: Path, progress=None, threads: bool = True) -> Book:
+    """Read every sheet csxl knows from the file; ``progress`` is called with each sheet's name as it is read.
+
+    ``threads=False`` reads on this thread only: for a caller that already reads one workbook per core.
+    """
     package = Package(path)
-    load = _loader(package, VISITS)
+    load = _loader(package, VISITS, threads)
     parts = {e.name: e.part for e in package.sheets}
-    hidden = _scanner(package, parts)
+    hidden = _scanner(package, parts, threads)
 
     def table_of(name: str) -> tuple[pa.Table, int, list[HiddenCell]]:
         return load(name), package.first_value_row(parts[name]), hidden(name)
