@@ -15,6 +15,7 @@ import stat
 import tempfile
 import zipfile
 import zlib
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,6 +208,7 @@ def write_parts(
     removals: set[str],
     expected: Fingerprint,
     keep_backup: bool = True,
+    deflating: dict[str, Future] | None = None,
 ) -> Path | None:
     """Write ``path`` anew with some parts replaced or removed; every other part is copied as it is.
 
@@ -215,7 +217,7 @@ def write_parts(
     written beside the old one, given the old one's mode, and swapped in
     atomically; the previous file is kept as ``<name>.bak`` unless told not to.  Refuses when the
     workbook is open in Excel or was saved by someone else since ``expected``
-    was taken.  Returns the backup's path.
+    was taken.  Returns the backup's path.  ``deflating``: parts already being deflated (see `rewrite_archive`).
     """
     path = Path(path)
     ensure_not_open(path)
@@ -224,17 +226,18 @@ def write_parts(
     if not path.stat().st_mode & stat.S_IWUSR:  # replacing it would succeed on Linux, and undo the clerk's choice
         raise WorkbookReadOnly(path)
     try:
-        return _write_beside(path, replacements, removals, expected, keep_backup)
+        return _write_beside(path, replacements, removals, expected, keep_backup, deflating)
     except OSError as exc:  # a full disk, a read-only folder or file: the workbook is as it was
         raise WriteFailed(path, exc.strerror or str(exc)) from exc
 
 
-def _write_beside(path: Path, replacements: dict[str, bytes], removals: set[str], expected: Fingerprint, keep_backup: bool):
+def _write_beside(path: Path, replacements: dict[str, bytes], removals: set[str], expected: Fingerprint, keep_backup: bool,
+                  deflating: dict[str, Future] | None = None):
     fd, tmp_name = tempfile.mkstemp(prefix=workbook_temp_prefix(path), suffix=".xlsx", dir=path.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
-            rewrite_archive(path, out, replacements, removals)
+            rewrite_archive(path, out, replacements, removals, deflating=deflating)
             out.flush()
             os.fsync(out.fileno())
         try:

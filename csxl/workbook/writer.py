@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +31,7 @@ from .package import (
 from .charts import CHART_CT, CHART_REL, DRAWING_CT, DRAWING_REL, chart_xml, drawing_xml, relationships_xml
 from .sheetxml import render_sheet
 from .styles import ensure_styles
+from .zipcopy import deflate
 
 STYLES_REL = DOC_REL_NS + "/styles"
 
@@ -226,14 +228,18 @@ def write_generated(
 
     Tabs print their table only, unless ``print_charts`` (the monthly report workbook prints its charts too).
     """
-    parts = generated_parts(package, frames, lang, charts, print_charts)
-    return write_parts(package.path, *parts, package.fingerprint, keep_backup)
+    # Each tab is deflated as soon as it is rendered, on the other core, while the next one renders.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="csxl-deflate") as deflater:
+        replacements, removals, deflating = generated_parts(package, frames, lang, charts, print_charts, deflater)
+        return write_parts(package.path, replacements, removals, package.fingerprint, keep_backup, deflating)
 
 
 def generated_parts(package: Package, frames: dict[Sheet, pd.DataFrame], lang: str, charts: dict[Sheet, list] | None = None,
-                    print_charts: bool = False):
-    """The parts to replace and to remove so that ``package`` holds ``frames`` as its generated tabs."""
+                    print_charts: bool = False, deflater: ThreadPoolExecutor | None = None):
+    """The parts to replace and to remove so that ``package`` holds ``frames`` as its generated tabs, and the
+    deflates started: ``deflater``, a pool, deflates each tab's XML as soon as it is made (part → Future)."""
     charts = charts or {}
+    deflating: dict[str, Future] = {}
     edit = _Edit(package)
     styles_part = edit.rel_target(STYLES_REL)
     current_styles = package.read(styles_part)
@@ -248,7 +254,7 @@ def generated_parts(package: Package, frames: dict[Sheet, pd.DataFrame], lang: s
         drawing = edit.add_charts(entry, charts[sheet], sheet.keys) if charts.get(sheet) else None
         if drawing:
             edit.removals.discard(Package.rels_of(entry.part))
-        edit.replacements[entry.part] = render_sheet(
+        edit.replacements[entry.part] = xml = render_sheet(
             localised(frame, sheet, lang),
             sheet.headers(lang),
             [c.type for c in sheet.columns],
@@ -258,7 +264,9 @@ def generated_parts(package: Package, frames: dict[Sheet, pd.DataFrame], lang: s
             lang,
             drawing,
         )
+        if deflater is not None:
+            deflating[entry.part] = deflater.submit(deflate, xml)
         edit.set_print_names(entry, xl_col_to_name(len(sheet.columns) - 1), None if print_charts else len(frame) + 1)
     edit.drop_calc_chain_if_it_names(replaced_ids)
     edit.finish()
-    return edit.replacements, edit.removals
+    return edit.replacements, edit.removals, deflating

@@ -14,7 +14,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -171,14 +171,18 @@ def deflate(data: bytes, level: int = 6) -> bytes:
 
 def rewrite_archive(
     source_path, out: BinaryIO, replacements: dict[str, bytes], removals: Iterable[str] = (), level: int = 6,
+    deflating: dict[str, Future] | None = None,
 ) -> None:
     """Write ``source_path``'s members to ``out``, replacing, removing and adding as asked.
 
-    Replaced members keep their place and date; new ones follow in the order given.
+    Replaced members keep their place and date; new ones follow in the order given.  ``deflating``: replacements
+    whose deflate (at ``level``) the caller started already, so that it ran while the next part was made.
     """
     removals = set(removals)
+    deflating = deflating or {}
     with open(source_path, "rb") as raw, zipfile.ZipFile(raw) as archive, ThreadPoolExecutor(max_workers=2) as pool:
-        bodies = {name: pool.submit(deflate, data, level) for name, data in replacements.items() if name not in removals}
+        bodies = {name: deflating.get(name) or pool.submit(deflate, data, level)
+                  for name, data in replacements.items() if name not in removals}
         infos = archive.infolist()
         copier = ZipCopier(out)
         for info in infos:
