@@ -8,6 +8,7 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -15,12 +16,7 @@ from .calendars.workdays import WorkCalendar
 from .errors import BadMonth, BrokenWorkbook, ForeignWorkbook
 from .files import new_file_mode, remove_leftovers, workbook_temp_prefix
 from .i18n import t
-from .messages.config import MailConfig
-from .messages.channels import channels_for
-from .messages.dispatch import deliver_all, resolve_pending
 from .messages.journal import Journal, journal_path
-from .messages.plan import Decision, catch_up_days, plan_messages
-from .messages.policy import apply_contact_policy
 from .messages.sent_log import sent_log_frame
 from .messages.templates import TemplateBook
 from .problems import Problem, problems_frame
@@ -34,6 +30,10 @@ from .workbook.lock import workbook_lock
 from .workbook.package import Package, ensure_not_open
 from .workbook.reader import Book, read_book
 from .workbook.writer import find_sheet_name, write_generated
+
+if TYPE_CHECKING:
+    from .messages.config import MailConfig
+    from .messages.plan import Decision
 
 OUTBOX_FOLDER = "outbox"
 
@@ -310,6 +310,13 @@ def remind(
 
 def _remind(path, today, send, config, should_stop, sleep, progress, book, scheduled) -> RemindResult:
     import time
+
+    # the sending machinery (SMTP, providers, the planner) is imported by the jobs that send, not by every refresh
+    from .messages.channels import channels_for
+    from .messages.config import MailConfig
+    from .messages.dispatch import deliver_all, resolve_pending
+    from .messages.plan import catch_up_days, plan_messages
+    from .messages.policy import apply_contact_policy
 
     book = book or read_book(path)
     if send and book.unusable & {"customers", "vehicles"}:
