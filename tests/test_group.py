@@ -10,6 +10,7 @@ import time
 
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from csxl import jobs
@@ -19,6 +20,7 @@ from csxl.group.load import load_branch
 from csxl.group.report import group_report, read_group
 from csxl.group.store import INPUT_TABLES, open_store
 from csxl.schema import BRANCH_COMPARISON, CUSTOMER_VALUE, FOLLOWUP_MONTHLY, MONTHLY_REPORT, REPORT_SHEETS
+from csxl.workbook.convert import as_strings
 from csxl.workbook.reader import read_book
 from csxl.workbook.template import build_template
 
@@ -267,3 +269,27 @@ def test_a_store_from_an_older_csxl_gains_the_new_columns_and_keeps_its_rows(sto
         assert store.row_counts()["GZ01"] == before
         services = next(t for t in INPUT_TABLES if t.name == "services")
         assert "mileage" in store.read_table(services).columns
+
+
+def test_the_store_gives_back_every_value_it_was_given(store_spec):
+    """Text that CSV must quote, an empty text beside a missing one, dates and missing numbers, both stores."""
+    tricky = ["逗号,引号\"和\n换行", "", None, "  空格  ", "😀 粤B·12345", "NULL", "\\N"]
+    services = pd.DataFrame({
+        "order_no": pd.Series([f"WO{i}" for i in range(len(tricky))], dtype="string"),
+        "vin": pd.Series(tricky, dtype="string"),
+        "date_in": pd.Series([pd.Timestamp("2026-01-04"), pd.NaT, pd.Timestamp("1990-12-31"), pd.NaT,
+                              pd.Timestamp("2099-02-28"), pd.NaT, pd.Timestamp("2026-11-24")], dtype="datetime64[s]"),
+        "amount": [1.5, float("nan"), 0.0, -2.25, 1e9, float("nan"), 3.0],
+        "_row": range(2, 2 + len(tricky)),
+    })
+    load = {"file": "x.xlsx", "sha256": "0", "rows": "{}", "as_of": TODAY, "loaded_at": dt.datetime(2026, 11, 24, 8, 0)}
+    with open_store(store_spec) as store:
+        store.create_or_migrate()
+        store.replace_branch("SZ09", {"services": services}, load)
+        back = store.read_table(next(t for t in INPUT_TABLES if t.name == "services"))
+    back = back[back["branch_code"] == "SZ09"].sort_values("_row").reset_index(drop=True)
+    assert back["vin"].astype(object).where(back["vin"].notna(), None).tolist() == tricky
+    assert back["date_in"].tolist() == services["date_in"].tolist()
+    pd.testing.assert_series_equal(back["amount"], services["amount"], check_names=False)
+    assert back["_row"].tolist() == services["_row"].tolist()
+    assert back["vin"].dtype == as_strings(pa.array(["x"])).dtype  # the reader's text type, which the report code expects

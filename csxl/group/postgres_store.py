@@ -97,8 +97,8 @@ class PostgresStore(Store):
             return typed(schema.empty_table(), table)
         arrow = pacsv.read_csv(
             io.BytesIO(out.getvalue()), read_options=pacsv.ReadOptions(column_names=names),
-            # unquoted empty is NULL, a quoted "" an empty text: COPY's CSV convention
-            convert_options=pacsv.ConvertOptions(column_types=dict(zip(schema.names, schema.types)),
+            # unquoted empty is NULL, a quoted "" an empty text (COPY's CSV convention); a text NULL or N/A is text
+            convert_options=pacsv.ConvertOptions(column_types=dict(zip(schema.names, schema.types)), null_values=[""],
                                                  strings_can_be_null=True, quoted_strings_can_be_null=False))
         return typed(arrow, table)
 
