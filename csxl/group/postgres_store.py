@@ -87,16 +87,18 @@ class PostgresStore(Store):
 
         names = [BRANCH, *(name for name, _ in table.columns)]
         out = io.BytesIO()
-        query = f"SELECT {', '.join(f'{chr(34)}{n}{chr(34)}' for n in names)} FROM {table.name} ORDER BY {BRANCH}"
+        columns = ", ".join(f'"{n}"' for n in names)
+        query = f"SELECT {columns} FROM {table.name} ORDER BY {BRANCH}"
         with self._con.cursor() as cursor, cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT CSV)") as copy:
             for chunk in copy:
                 out.write(chunk)
         kinds = dict(table.columns)
         schema = pa.schema([(n, _ARROW_TYPES.get(kinds.get(n), pa.string())) for n in names])
-        if not out.getbuffer().nbytes:
+        if not out.tell():
             return typed(schema.empty_table(), table)
+        out.seek(0)
         arrow = pacsv.read_csv(
-            io.BytesIO(out.getvalue()), read_options=pacsv.ReadOptions(column_names=names),
+            out, read_options=pacsv.ReadOptions(column_names=names),
             # unquoted empty is NULL, a quoted "" an empty text (COPY's CSV convention); a text NULL or N/A is text
             convert_options=pacsv.ConvertOptions(column_types=dict(zip(schema.names, schema.types)), null_values=[""],
                                                  strings_can_be_null=True, quoted_strings_can_be_null=False))

@@ -16,8 +16,6 @@ from ..settings import Settings
 from .periods import label, label_start, last_complete_month, month_bounds, periods_ending
 from .ratios import ratio
 
-COUNTS = ["due", "done", "on_time", "calls", "reached", "no_answer", "refused", "low_scores"]
-
 
 def followup_report(tasks: pd.DataFrame, visits: pd.DataFrame, settings: Settings, today: dt.date, unit: str,
                     periods: list[str] | None = None) -> pd.DataFrame:
