@@ -53,6 +53,20 @@ def all_matches(keys: pd.Series, table_keys: pd.Series, groups: np.ndarray) -> t
     return np.repeat(rows, repeats), groups[by_key[np.repeat(starts[found[rows]], repeats) + offsets]]
 
 
+def row_keys(frames: list[pd.DataFrame], columns: list[str]) -> list[np.ndarray]:
+    """Per frame, one whole number per row standing for its values in ``columns``: equal across ``frames`` exactly
+    when every value is, -1 where one is missing.  Joins on several columns by numpy, not pandas' merge."""
+    sizes = [len(frame) for frame in frames]
+    key = np.zeros(sum(sizes), dtype="int64")
+    missing = np.zeros(sum(sizes), dtype=bool)
+    for column in columns:
+        codes, uniques = pd.factorize(pd.concat([frame[column] for frame in frames], ignore_index=True))
+        missing |= codes < 0
+        key = pd.factorize(key * (len(uniques) + 1) + codes)[0]  # kept dense: the product never overflows
+    key[missing] = -1
+    return np.split(key, np.cumsum(sizes)[:-1])
+
+
 def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
     """``keys.map(table)`` for string keys, by Arrow's hash lookup (pandas maps Arrow strings through Python).
 

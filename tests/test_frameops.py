@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csxl.frameops import all_matches, distinct_pairs
+from csxl.frameops import all_matches, distinct_pairs, row_keys
 
 keys = st.lists(st.one_of(st.none(), st.sampled_from(["A", "B", "C", "D", ""])), max_size=25)
 
@@ -35,3 +35,21 @@ def test_a_repeated_pair_in_the_table_matches_once_and_a_key_in_two_groups_twice
     rows, found = all_matches(pd.Series(["V1", "V2", None], dtype="string"),
                               pd.Series(["V1", "V1", "V1", None], dtype="string"), np.array([0, 0, 2, 1]))
     assert list(zip(rows.tolist(), found.tolist())) == [(0, 0), (0, 2)]
+
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.sampled_from(["2026-01-04", "2026-01-05"])), st.one_of(st.none(), st.sampled_from(["V1", "V2"]))),
+                max_size=20), st.lists(st.tuples(st.sampled_from(["2026-01-04", "2026-01-05"]), st.sampled_from(["V1", "V2"])), max_size=20))
+def test_row_keys_are_equal_exactly_when_every_value_is(left, right):
+    def frame(values):
+        return pd.DataFrame({"day": pd.to_datetime(pd.Series([d for d, _ in values], dtype=object)).astype("datetime64[s]"),
+                             "vin": pd.Series([v for _, v in values], dtype="string")})
+
+    a, b = frame(left), frame(right)
+    a_keys, b_keys = row_keys([a, b], ["day", "vin"])
+    for i, (day, vin) in enumerate(left):
+        assert (a_keys[i] == -1) == (day is None or vin is None)
+        for j, other in enumerate(right):
+            if a_keys[i] >= 0:
+                assert (a_keys[i] == b_keys[j]) == ((day, vin) == other)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from ..calendars.workdays import WorkCalendar
+from ..frameops import row_keys
 from ..i18n import t
 from ..schema import RECTIFICATION_STATES, SCORE_COLUMNS, choice_label
 from ..settings import Settings
@@ -71,9 +73,8 @@ def rectification_items(visits: pd.DataFrame, log: pd.DataFrame, settings: Setti
 
 def orphan_records(log: pd.DataFrame, visits: pd.DataFrame) -> pd.Series:
     """整改记录 rows that answer no visit (no visit with that 回访日期, 车架号 and 回访类型)."""
-    known = visits[KEY].dropna().drop_duplicates().assign(_found=True)
-    merged = log[KEY].merge(known, on=KEY, how="left")
-    return pd.Series(merged["_found"].isna().to_numpy() & log[KEY].notna().all(axis=1).to_numpy(), index=log.index)
+    log_keys, visit_keys = row_keys([log, visits], KEY)
+    return pd.Series((log_keys >= 0) & ~np.isin(log_keys, visit_keys[visit_keys >= 0]), index=log.index)
 
 
 def revisit_before_done(log: pd.DataFrame) -> pd.Series:
