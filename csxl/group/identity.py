@@ -43,11 +43,11 @@ def group_customers(customers: pd.DataFrame, vehicles: pd.DataFrame) -> pd.Serie
     """
     ids = pd.Series(sorted(customers["customer_id"].dropna().unique()), dtype="string")
     numbers = customers["phone"].map(mobile)
-    links = [
-        (positions_in(customers["customer_id"][numbers.notna()], ids), pd.factorize(numbers.dropna())[0]),
-        (positions_in(vehicles["customer_id"].where(vehicles["vin"].notna()), ids), pd.factorize(vehicles["vin"])[0]),
-    ]
-    links = [(members[(members >= 0) & (keys >= 0)], keys[(members >= 0) & (keys >= 0)]) for members, keys in links]
+    links = []  # (customer, the phone or VIN it links through), both as positions
+    for members, keys in ((positions_in(customers["customer_id"][numbers.notna()], ids), pd.factorize(numbers.dropna())[0]),
+                          (positions_in(vehicles["customer_id"].where(vehicles["vin"].notna()), ids), pd.factorize(vehicles["vin"])[0])):
+        known = (members >= 0) & (keys >= 0)
+        links.append((members[known], keys[known]))
     label = np.arange(len(ids))
     while True:
         before = label.copy()

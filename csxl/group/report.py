@@ -47,14 +47,16 @@ class GroupData:
         return sorted(self.loads)
 
     def by_branch(self) -> dict[str, dict[str, pd.DataFrame]]:
-        """Each branch's own frames (the store reads them ordered by branch: one groupby per table, not a filter per branch)."""
-        split: dict[str, dict[str, pd.DataFrame]] = {b: {} for b in self.branches}
-        for key, frame in self.frames.items():
-            parts = dict(iter(frame.drop(columns=BRANCH).groupby(frame[BRANCH], sort=False)))
-            empty = frame.drop(columns=BRANCH).iloc[:0]
-            for branch in self.branches:
-                split[branch][key] = parts.get(branch, empty).reset_index(drop=True)
-        return split
+        """Each branch's own frames."""
+        split = {key: rows_by_branch(frame, self.branches) for key, frame in self.frames.items()}
+        return {branch: {key: parts[branch] for key, parts in split.items()} for branch in self.branches}
+
+
+def rows_by_branch(frame: pd.DataFrame, branches: list[str]) -> dict[str, pd.DataFrame]:
+    """``frame``'s rows of each branch, without the branch column (one groupby, not a filter per branch; none: no rows)."""
+    rows = frame.drop(columns=BRANCH)
+    parts = dict(iter(rows.groupby(frame[BRANCH], sort=False)))
+    return {branch: parts.get(branch, rows.iloc[:0]).reset_index(drop=True) for branch in branches}
 
 
 def read_group(store: Store) -> GroupData:
@@ -70,9 +72,8 @@ def read_group(store: Store) -> GroupData:
 def group_report(data: GroupData, today: dt.date, month: str | None = None, lang: str = "zh",
                  workers: int | None = None) -> dict[Sheet, pd.DataFrame]:
     month = month or last_complete_month(today)
-    sent = dict(iter(data.sent.drop(columns=BRANCH).groupby(data.sent[BRANCH], sort=False)))
-    no_sent = data.sent.drop(columns=BRANCH).iloc[:0]
-    jobs = [(frames, replace(data.settings.get(b, Settings()), lang=lang), today, month, sent.get(b, no_sent))
+    sent = rows_by_branch(data.sent, data.branches)
+    jobs = [(frames, replace(data.settings.get(b, Settings()), lang=lang), today, month, sent[b])
             for b, frames in data.by_branch().items()]
     group = merged(data.frames)
     group_job = (group.frames, replace(Settings(), lang=lang), today, month, data.sent.drop(columns=BRANCH))

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..schema import INPUT_SHEETS, ROW, ColumnType
+from ..workbook.convert import as_strings
 
 SCHEMA_VERSION = 1
 BRANCH = "branch_code"
@@ -192,8 +193,7 @@ def typed(arrow: pa.Table, table: Table) -> pd.DataFrame:
         elif kind == "INTEGER":
             columns[name] = pd.Series(pc.fill_null(pc.cast(column, pa.int64()), 0).to_numpy(), dtype="int64")
         else:
-            strings = pc.cast(column, pa.string())
-            columns[name] = pd.Series(pd.arrays.ArrowStringArray(strings if strings.num_chunks else pa.chunked_array([pa.array([], pa.string())])))
+            columns[name] = as_strings(pc.cast(column, pa.string()))
     return pd.DataFrame(columns, index=pd.RangeIndex(arrow.num_rows))
 
 

@@ -67,19 +67,18 @@ def _row_of(values: pd.Series, order: list[str], first_row: int) -> np.ndarray:
 
 def _summarise(figures: pd.DataFrame, member_rows: np.ndarray, rows: list[tuple[str, str]]) -> pd.DataFrame:
     """Add up ``figures`` into ``rows``; ``member_rows`` gives each complaint's row once per dimension, in turn."""
-    repeats = len(member_rows) // max(len(figures), 1)
     inside = member_rows >= 0
+    complaint = np.tile(np.arange(len(figures)), len(member_rows) // max(len(figures), 1))[inside]
+    row = member_rows[inside]
 
     def total(values) -> np.ndarray:
-        weights = np.tile(np.asarray(values, dtype="float64"), repeats)[inside]
-        return np.bincount(member_rows[inside], weights=weights, minlength=len(rows))
+        return np.bincount(row, weights=np.asarray(values, dtype="float64")[complaint], minlength=len(rows))
 
     sums = {name: total(figures[name]) for name in SUMMED}
     days = figures["days"].to_numpy(dtype="float64", na_value=np.nan)
-    dated_days = np.tile(days, repeats)
-    known = inside & ~np.isnan(dated_days)
+    known = ~np.isnan(days[complaint])
     longest = np.full(len(rows), np.nan)
-    np.fmax.at(longest, member_rows[known], dated_days[known])
+    np.fmax.at(longest, row[known], days[complaint][known])
     frame = pd.DataFrame({"dimension": [d for d, _ in rows], "value": [v for _, v in rows],
                           **{name: sums[name].astype("int64") for name in ("count", "closed", "open", "overdue_open")}})
     frame["avg_days"] = ratio(total(np.nan_to_num(days)), total(~np.isnan(days)))

@@ -78,6 +78,7 @@ def to_choices(text: pa.Array, spellings: dict[str, str]) -> tuple[pd.Series, np
     return as_strings(values), bad
 
 
-def as_strings(text: pa.Array) -> pd.Series:
+def as_strings(text: pa.Array | pa.ChunkedArray) -> pd.Series:
     """The Arrow column as a pandas string column, without copying through Python objects."""
-    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text], pa.string())))
+    chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks or [pa.array([], pa.string())], pa.string())))
