@@ -1,6 +1,7 @@
 """csxl's reader conversion before it moved to Arrow (pandas, cell by cell), kept as the reference the Arrow one must match.
 
-Taken unchanged from csxl/workbook/reader.py as of commit fa059e8 (only the imports adjusted); see test_convert.py.
+Taken unchanged from csxl/workbook/reader.py as of commit fa059e8 (only the imports adjusted, and the two changes
+marked below); see test_convert.py.
 """
 
 import numpy as np
@@ -10,6 +11,7 @@ from csxl.calendars.parsing import parse_dates
 from csxl.i18n import t
 from csxl.problems import Problem
 from csxl.schema import ROW, Column, ColumnType, Sheet
+from csxl.workbook.convert import _PLAIN_NUMBER, number_text
 
 
 def _empty(sheet):
@@ -95,7 +97,13 @@ class ReferenceSheetReader:
             message = "bad_choice"
             params = {"allowed": "/".join(c.zh if self.lang == "zh" else c.en for c in column.choices)}
         suffix = t("row_not_used", self.lang) if column.required else ""
-        for row, value in zip(frame.loc[bad, ROW], text[bad]):
+        quoted = text[bad]
+        if column.type is ColumnType.SCORE:
+            # The second change: a score out of range written as a plain number is quoted as the number read («1e3» as
+            # «1000»), since the reader can read scores typed and then knows the value, not how it was written.
+            read_as = pd.to_numeric(quoted.where(quoted.str.match(_PLAIN_NUMBER).fillna(False).astype(bool)), errors="coerce")
+            quoted = [number_text(n) if not pd.isna(n) else v for v, n in zip(quoted, read_as)]
+        for row, value in zip(frame.loc[bad, ROW], quoted):
             self.problem(row, label, value, message, suffix=suffix, **params)
         self._bad[column.key] = bad
         return values

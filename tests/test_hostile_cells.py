@@ -15,6 +15,7 @@ CSXL_HYPOTHESIS_EXAMPLES sets the number of cases (default 60).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 import tempfile
@@ -31,7 +32,7 @@ from hypothesis import strategies as st
 
 from csxl import jobs
 from csxl.cli import cli
-from csxl.schema import INPUT_SHEETS, ROW
+from csxl.schema import INPUT_SHEETS, ROW, ColumnType
 from csxl.workbook.reader import read_book
 
 TODAY = dt.date(2026, 11, 24)
@@ -176,6 +177,13 @@ def _invoke(*args) -> object:
     return result
 
 
+def assert_reads_equal(typed, text) -> None:
+    """The read with the schema's types gives what the read of every cell as text gives: each value, each problem."""
+    assert typed.problems == text.problems
+    for key, frame in text.frames.items():
+        pd.testing.assert_frame_equal(typed.frames[key], frame, check_dtype=True, obj=key)
+
+
 def _one_case(case):
     _cases[0] += 1
     folder = Path(tempfile.mkdtemp(prefix="csxl-hostile-"))
@@ -184,6 +192,7 @@ def _one_case(case):
         written = write_case(case, path)
 
         book = read_book(path)
+        assert_reads_equal(book, read_book(path, typed=False))
         problems = jobs.compute_due(book, TODAY).problems
         sheet = case["sheet"]
         named = {(p.row, p.column) for p in problems if p.sheet == sheet.zh and p.value not in (None, "")}  # and its value
@@ -222,3 +231,69 @@ def test_hostile_cells_never_crash_and_every_unusable_value_is_a_problem(shard, 
     assert _cases[0] >= min(examples, 5)
     campaign(f"hostile cells (hypothesis, shard {shard + 1} of {SHARDS}): {_cases[0]} generated cases, "
              "each through check, refresh and remind --send")
+
+
+TYPED_READ_EXAMPLES = 4 * EXAMPLES
+TEXT_DATES = ["2026年3月5日", "2026/3/5", " 2026-03-05 ", "2026-03-05 13:30:00", "2026-02-30", "明年三月", "  ", "46026", ""]
+TEXT_NUMBERS = ["12,000元", "¥3500", "约15万", "1e3", " 12 ", "八", "7.5", "  ", "", "-0"]
+within_excel = st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 12, 30))
+errors = st.sampled_from([Error("#N/A"), Error("#REF!"), Formula("1/0")])
+# What a typed column holds in a workbook the typed read should take in its stride: its own type mostly, and odd cells it
+# converts from their text; what makes it read the sheet as text instead is left to the hostile cells above.
+TYPED_CELLS = {
+    ColumnType.DATE: st.one_of(st.none(), within_excel, within_excel.map(lambda d: d.replace(hour=0, minute=0, second=0, microsecond=0)),
+                               st.sampled_from(TEXT_DATES), st.booleans(), errors,
+                               st.integers(1, 2_958_464), st.floats(1, 2_958_464)),
+    ColumnType.NUMBER: st.one_of(st.none(), st.integers(-10**9, 10**9), st.floats(-1e9, 1e9), st.sampled_from(TEXT_NUMBERS),
+                                 st.booleans(), errors),
+    ColumnType.SCORE: st.one_of(st.none(), st.integers(1, 10), st.sampled_from(TEXT_NUMBERS), st.booleans(), errors),
+}
+TYPED_CELLS[ColumnType.DATETIME] = TYPED_CELLS[ColumnType.DATE]
+
+
+@st.composite
+def typed_sheets(draw):
+    case = draw(sheets())
+    columns = case["sheet"].columns
+    case["rows"] = [[draw(TYPED_CELLS[c.type]) if c.type in TYPED_CELLS else value for c, value in zip(columns, row)]
+                    for row in case["rows"] + [[None] * len(columns) for _ in range(draw(st.integers(0, 6)))]]
+    case["gap"] = case["gap"] and len(case["rows"]) > 1
+    return case
+
+
+class _TextReads(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.sheets: list[str] = []
+
+    def emit(self, record):
+        self.sheets.append(record.args[0])
+
+
+@pytest.mark.parametrize("strategy", [typed_sheets, sheets], ids=["typed cells", "hostile cells"])
+def test_the_typed_read_equals_the_text_read(strategy):
+    """Dates and numbers read typed, the odd cells from their text (typedread): every value and problem as the text read's."""
+    text_reads, cases = _TextReads(), []
+    logger = logging.getLogger("csxl.reader")
+    logger.addHandler(text_reads)
+    logger.setLevel(logging.INFO)
+
+    @settings(max_examples=TYPED_READ_EXAMPLES // 2, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(case=strategy())
+    def one(case):
+        folder = Path(tempfile.mkdtemp(prefix="csxl-typed-"))
+        try:
+            path = folder / "台账.xlsx"
+            write_case(case, path)
+            read_as_text = len(text_reads.sheets)
+            assert_reads_equal(read_book(path), read_book(path, typed=False))
+            cases.append(len(text_reads.sheets) == read_as_text)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    try:
+        one()
+    finally:
+        logger.removeHandler(text_reads)
+    if strategy is typed_sheets:  # the typed path itself is what these cases test
+        assert sum(cases) >= len(cases) * 0.6, f"{sum(cases)} of {len(cases)} cases read typed"

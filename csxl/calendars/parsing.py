@@ -2,18 +2,20 @@
 
 Accepted: Excel date cells (the reader hands them over as ``2026-01-04 00:00:00``),
 ISO text, ``2026/1/4``, ``2026.1.4``, ``2026年1月4日`` and bare Excel serial
-numbers (a date cell that lost its format).  Anything else is reported, not guessed.
+numbers (a date cell that lost its format, its fraction the time of day).  Anything else is reported, not guessed.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 _YMD = r"^\s*(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$"
 _SERIAL = r"^\s*(?P<serial>\d{1,7}(?:\.\d+)?)\s*$"
 
 _EPOCH_1900 = pd.Timestamp("1899-12-30")
-_EPOCH_1904 = pd.Timestamp("1904-01-01")
+_DAYS_1900_TO_1904 = 1462  # 1904-01-01 is serial 1462 of the 1900 system
+_MS_PER_DAY = 86_400_000
 _LAST_SERIAL = 2958465  # 9999-12-31
 
 
@@ -25,11 +27,11 @@ def parse_dates(text: pd.Series, date1904: bool = False) -> tuple[pd.Series, pd.
     if not present.any():
         return dates, present
     # Fast path in C for what date cells and ISO text look like; the regex only sees the rest.
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S.%f"):
         todo = present & dates.isna()
         if not todo.any():
             return dates, present & dates.isna()
-        dates[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce").astype("datetime64[s]")
+        dates[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce").dt.floor("s").astype("datetime64[s]")
     todo = present & dates.isna()
     parts = text[todo].str.extract(_YMD)
     ymd = parts.dropna()
@@ -39,16 +41,23 @@ def parse_dates(text: pd.Series, date1904: bool = False) -> tuple[pd.Series, pd.
             errors="coerce",
         ).astype("datetime64[s]")
     serials = text[present & dates.isna()].str.extract(_SERIAL)["serial"].dropna().astype(float)
-    serials = serials[(serials >= 1) & (serials <= _LAST_SERIAL)].floordiv(1)
+    serials = serials[(serials >= 1) & (serials <= _LAST_SERIAL)]
     if len(serials):
-        if date1904:
-            days = _EPOCH_1904 + pd.to_timedelta(serials, unit="D")
-        else:
-            # Excel's 1900 system counts a non-existent 1900-02-29 as serial 60.
-            days = _EPOCH_1900 + pd.to_timedelta(serials.where(serials >= 61, serials + 1), unit="D")
-        dates[serials.index] = days.astype("datetime64[s]")
+        dates[serials.index] = serial_moments(serials, date1904)
     return dates, present & dates.isna()
 
+
+def serial_moments(serials: pd.Series, date1904: bool) -> pd.Series:
+    """Excel serial numbers as moments, to the second, exactly as calamine turns them into datetimes.
+
+    fastexcel's typed read goes through calamine, so the text read must agree with it to the second:
+    in the 1900 system a serial below 60 counts Excel's phantom 1900-02-29, the time of day is taken to
+    the millisecond rounded half away from zero, and the moment is then cut to whole seconds.
+    """
+    days = serials + _DAYS_1900_TO_1904 if date1904 else serials.where(serials >= 60, serials + 1)
+    milliseconds = np.floor(days.to_numpy(dtype="float64") * _MS_PER_DAY + 0.5).astype("int64")
+    moments = _EPOCH_1900.to_datetime64().astype("datetime64[ms]") + milliseconds.astype("timedelta64[ms]")
+    return pd.Series(moments, index=serials.index).dt.floor("s").astype("datetime64[s]")
 
 
 _COMPACT = r"^\s*(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})\s*$"

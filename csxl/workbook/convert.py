@@ -9,6 +9,8 @@ loading it, and every bad cell is still found.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -17,6 +19,7 @@ import pyarrow.compute as pc
 from ..calendars.parsing import parse_dates
 
 _ISO = r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}(\.\d+)?)?$"
+_FRACTION_OF_SECOND = r"(:\d{2})\.\d+$"
 _PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _NUMBER_DECORATION = r"[,，¥￥元\s]"
 
@@ -37,9 +40,11 @@ def trimmed(column: pa.ChunkedArray | pa.Array) -> pa.Array:
 def to_dates(text: pa.Array, date1904: bool) -> tuple[pd.Series, np.ndarray]:
     """(dates as datetime64[s], mask of non-empty cells that are not dates)."""
     iso = _mask(pc.match_substring_regex(text, _ISO))
+    # A moment with a fraction of a second (how a reader writes one) counts to the whole second, as typed cells do.
+    whole_seconds = pc.replace_substring_regex(text, _FRACTION_OF_SECOND, r"\1")
     parsed = pc.coalesce(
-        pc.strptime(text, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True),
-        pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True),
+        pc.strptime(whole_seconds, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True),
+        pc.strptime(whole_seconds, format="%Y-%m-%d", unit="s", error_is_null=True),
     )
     # Arrow rolls 2026-02-30 over into March: a date only counts if its day is the day that was written.
     written_day = pc.cast(pc.if_else(pa.array(iso), pc.utf8_slice_codeunits(text, 8, 10), None), pa.int64())
@@ -67,6 +72,39 @@ def to_numbers(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         values[positions] = pc.cast(pc.if_else(again, cleaned, None), pa.float64()).to_numpy(zero_copy_only=False)
     bad = _mask(pc.is_valid(text)) & np.isnan(values)
     return values, bad
+
+
+def typed_dates(values: pa.Array, odd, date1904: bool) -> tuple[pd.Series, np.ndarray]:
+    """`to_dates` for a column read as moments: (dates to the second, mask of unusable cells); ``odd`` (`typedread.OddCells`)
+    are its cells that were not moments, converted from their text."""
+    seconds = pc.cast(pc.floor_temporal(values, unit="second"), pa.timestamp("s"))
+    dates = pd.Series(seconds.to_numpy(zero_copy_only=False), dtype="datetime64[s]")
+    bad = np.zeros(len(dates), dtype=bool)
+    if len(odd.offsets):
+        odd_dates, odd_bad = to_dates(odd.texts, date1904)
+        dates.iloc[odd.offsets] = odd_dates.to_numpy()
+        bad[odd.offsets] = odd_bad
+    return dates, bad
+
+
+def typed_numbers(values: pa.Array, odd) -> tuple[np.ndarray, np.ndarray]:
+    """`to_numbers` for a column read as numbers; ``odd`` are its cells that were not numbers, converted from their text."""
+    numbers = values.to_numpy(zero_copy_only=False).astype("float64")
+    bad = np.zeros(len(numbers), dtype=bool)
+    if len(odd.offsets):
+        odd_numbers, odd_bad = to_numbers(odd.texts)
+        numbers[odd.offsets] = odd_numbers
+        bad[odd.offsets] = odd_bad
+    return numbers, bad
+
+
+def is_plain_number(text: str) -> bool:
+    return re.match(_PLAIN_NUMBER, text) is not None
+
+
+def number_text(number: float) -> str:
+    """A number as fastexcel writes a number cell as text (Rust's ``{:.9}``, trailing zeros cut): 11, 7.5, 1000."""
+    return f"{number:.9f}".rstrip("0").rstrip(".")
 
 
 def to_choices(text: pa.Array, spellings: dict[str, str]) -> tuple[pd.Series, np.ndarray]:

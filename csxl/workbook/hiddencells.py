@@ -1,9 +1,11 @@
-"""Cells a reader sees as empty though something is in them: error values and formulas never calculated.
+"""Cells a reader sees as empty though something is in them (error values, formulas never calculated), and booleans.
 
 calamine (under fastexcel) gives an error cell (``#N/A``, ``#REF!``, ``#DIV/0!``)
 and a formula with no saved result (written by a program, never opened in
 Excel) as an empty cell, so a date or an amount would vanish without a word.
 This module finds them in the sheet's XML so that the reader can report them.
+It also finds the boolean cells: read with a number column's type, TRUE
+becomes 1.0 without a word, so the reader must know where they are.
 
 It costs one inflate of the sheet part, streamed, with a byte search per piece:
 the cells themselves are parsed only around a hit, so a clean sheet of a
@@ -19,10 +21,12 @@ from pathlib import Path
 
 ERROR = "error"
 UNCALCULATED = "uncalculated"
+BOOLEAN = "boolean"
 # What Excel shows in a cell whose formula failed (and what xlwings and openpyxl give for one).
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#UNKNOWN!", "#BUSY!"})
 
 _ERROR_MARK = b't="e"'
+_BOOLEAN_MARK = b't="b"'
 # How a formula cell with no saved result ends: an empty <v>, no <v>, or a shared formula's empty <f/>.
 _UNCALCULATED_MARKS = (b"</f></c>", b"</f><v></v>", b"/></c>")
 _CELL_START = b"<c "
@@ -48,8 +52,8 @@ def _column_index(letters: bytes) -> int:
 class HiddenCell:
     row: int  # the Excel row number
     column: int  # 0-based, counted from column A
-    value: str  # the error ("#N/A"), or the formula ("=B2+1")
-    kind: str  # ERROR or UNCALCULATED
+    value: str  # the error ("#N/A"), the formula ("=B2+1"), or the boolean as a reader writes it ("true")
+    kind: str  # ERROR, UNCALCULATED or BOOLEAN
 
 
 def _pieces(path: Path, part: str):
@@ -90,6 +94,8 @@ def _cell_at(piece: bytes, hit: int) -> HiddenCell | None:
     value = _VALUE.search(cell, tag_end)
     if cell_type is not None and cell_type.group(1) == b"e":
         return HiddenCell(row, column, _unescape(value.group(1)) if value else "#N/A", ERROR)
+    if cell_type is not None and cell_type.group(1) == b"b" and value is not None:
+        return HiddenCell(row, column, "false" if value.group(1).strip() in (b"0", b"") else "true", BOOLEAN)
     formula = _FORMULA.search(cell, tag_end)
     if formula is not None and (value is None or not value.group(1)):
         return HiddenCell(row, column, "=" + _unescape(formula.group(1) or b""), UNCALCULATED)
@@ -104,10 +110,10 @@ def _hits(piece: bytes, mark: bytes):
 
 
 def hidden_cells(path: Path, part: str) -> list[HiddenCell]:
-    """Every error cell and uncalculated formula of a sheet part, in sheet order."""
+    """Every error cell, uncalculated formula and boolean of a sheet part, in sheet order."""
     found: dict[tuple[int, int], HiddenCell] = {}
     for piece in _pieces(path, part):
-        marks = (_ERROR_MARK, *_UNCALCULATED_MARKS) if _FORMULA_START in piece else (_ERROR_MARK,)
+        marks = (_ERROR_MARK, _BOOLEAN_MARK, *_UNCALCULATED_MARKS) if _FORMULA_START in piece else (_ERROR_MARK, _BOOLEAN_MARK)
         for mark in marks:
             for hit in _hits(piece, mark):
                 cell = _cell_at(piece, hit)

@@ -1,15 +1,18 @@
 """Read the workbook's sheets into typed DataFrames, reporting every value it cannot use.
 
-fastexcel (calamine, in Rust) reads each sheet into Arrow, every cell as text,
-so that phone numbers and ids keep their leading zeros; the schema then gives
-each column its type here.  Nothing in this module raises on bad data: a bad
-value becomes a `Problem` and an empty cell, a row missing a required value is
-left out of the computation and reported.
+fastexcel (calamine, in Rust) reads each sheet into Arrow: an input sheet's
+date and number columns with their types, every other column as text so that
+phone numbers and ids keep their digits as written (`typedread`); a cell that
+is not of its column's type keeps its text, and the conversion here treats it
+exactly as if the whole sheet had been read as text.  Nothing in this module
+raises on bad data: a bad value becomes a `Problem` and an empty cell, a row
+missing a required value is left out of the computation and reported.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -27,11 +30,14 @@ from ..i18n import t
 from ..problems import Problem
 from ..schema import CONFIG_SHEETS, INPUT_SHEETS, ROW, SENT_LOG, SETTINGS, SHEETS, VISITS, Column, ColumnType, Sheet
 from ..settings import Settings, parse_settings
-from .convert import as_strings, to_choices, to_dates, to_numbers, trimmed
-from .hiddencells import ERROR, EXCEL_ERRORS, HiddenCell, first_used_column, hidden_cells
+from .convert import as_strings, is_plain_number, number_text, to_choices, to_dates, to_numbers, trimmed, typed_dates, typed_numbers
+from .hiddencells import BOOLEAN, ERROR, EXCEL_ERRORS, HiddenCell, first_used_column, hidden_cells
 from .package import Package
+from .typedread import NeedsText, OddCells, check_moments, check_numbers, load_typed, typed_columns
 from .validate import validate
 from .writer import find_sheet, find_sheet_name
+
+log = logging.getLogger("csxl.reader")
 
 
 
@@ -81,11 +87,12 @@ class _SheetReader:
         message = t(message_id, self.lang, **params) + suffix
         self.problems.append(Problem(self.name, None if row is None else int(row), column, value, message))
 
-    def read(self, table: pa.Table, header_row: int, hidden: list[HiddenCell] = ()) -> pd.DataFrame:
-        """Typed rows of a sheet read as text; ``header_row`` is the Excel row number of its header.
+    def read(self, table: pa.Table, header_row: int, hidden: list[HiddenCell] = (), odd: dict[str, OddCells] | None = None) -> pd.DataFrame:
+        """Typed rows of a sheet read as text, or with the schema's types; ``header_row`` is the Excel row number of its header.
 
-        ``hidden`` are the cells read as empty that hold an error or an uncalculated formula, their
-        columns counted from the table's first column.
+        ``hidden`` are the cells read as empty that hold an error or an uncalculated formula, and the booleans,
+        their columns counted from the table's first column; ``odd`` the typed columns' cells that were not of
+        their type (`typedread.load_typed`).  Raises `NeedsText` where only the text read can tell.
         """
         headers = self._match_headers(table.column_names)
         self._report_duplicate_headers(table.column_names, headers, header_row)
@@ -99,23 +106,27 @@ class _SheetReader:
                 self.problem(header_row, wanted, None, "missing_column", suffix=suffix, name=column.zh if self.lang == "zh" else column.key)
             self.unusable = True
             return _empty(self.sheet)
-        blank = pa.nulls(table.num_rows, pa.string())
-        texts = {c.key: trimmed(table.column(headers[c.key])) if c.key in headers else blank for c in self.sheet.columns}
+        blank = _TextCells(pa.nulls(table.num_rows, pa.string()))
+        booleans = _booleans_by_column(hidden, table.column_names, header_row)
+        cells = {
+            c.key: self._cells(table, headers[c.key], c, (odd or {}).get(headers[c.key]), booleans.get(headers[c.key]))
+            if c.key in headers else blank
+            for c in self.sheet.columns
+        }
         rows = np.arange(header_row + 1, header_row + 1 + table.num_rows, dtype="int64")
         # Rows with nothing in any of csxl's columns are not records (a blank row, a total line beside the table).
         present = np.zeros(table.num_rows, dtype=bool)
-        for text in texts.values():
-            present |= np.asarray(pc.is_valid(text))
+        for column_cells in cells.values():
+            present |= column_cells.present()
         if not present.all():
-            keep = pa.array(present)
-            texts = {key: text.filter(keep) for key, text in texts.items()}
+            cells = {key: column_cells.filter(present) for key, column_cells in cells.items()}
             rows = rows[present]
         frame = pd.DataFrame(index=pd.RangeIndex(len(rows)))
         empty: dict[str, np.ndarray] = {}
         for column in self.sheet.columns:
             label = headers.get(column.key, column.header(self.lang))
-            frame[column.key] = self._convert(texts[column.key], rows, column, label)
-            empty[column.key] = ~np.asarray(pc.is_valid(texts[column.key])) if column.required else None
+            frame[column.key] = self._convert(cells[column.key], rows, column, label)
+            empty[column.key] = ~cells[column.key].present() if column.required else None
         frame[ROW] = rows
         self._report_hidden(hidden, table.column_names, headers, header_row, rows)
         usable = np.ones(len(frame), dtype=bool)
@@ -126,13 +137,28 @@ class _SheetReader:
             usable &= ~empty[column.key] & ~self._bad[column.key]
         return with_a_chunk(frame[usable].reset_index(drop=True))
 
+    def _cells(self, table: pa.Table, header: str, column: Column, odd: OddCells | None, booleans: OddCells | None):
+        values = table.column(header)
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type) or pa.types.is_null(values.type):
+            return _TextCells(trimmed(values))
+        typed_as_asked = header in column.spellings() and (
+            pa.types.is_timestamp(values.type) if column.type in (ColumnType.DATE, ColumnType.DATETIME)
+            else pa.types.is_floating(values.type) and column.type in (ColumnType.NUMBER, ColumnType.SCORE))
+        if not typed_as_asked:
+            raise NeedsText(f"a column typed {values.type} by inference")  # a header spelt otherwise
+        odd = odd or OddCells(np.zeros(0, dtype="int64"), pa.array([], pa.string()))
+        if booleans is not None and column.type in (ColumnType.NUMBER, ColumnType.SCORE):  # TRUE reads as 1.0 there
+            odd = OddCells(np.concatenate([odd.offsets, booleans.offsets]), pa.concat_arrays([odd.texts, booleans.texts]))
+        order = np.argsort(odd.offsets, kind="stable")
+        return _TypedCells(values.combine_chunks(), OddCells(odd.offsets[order], trimmed(odd.texts.take(pa.array(order)))))
+
     def _report_hidden(self, hidden, names: list[str], headers: dict[str, str], header_row: int, rows: np.ndarray) -> None:
         """Each error cell or uncalculated formula in one of csxl's columns is a problem, and unusable."""
         key_of = {header: key for key, header in headers.items()}
         required = {c.key for c in self.sheet.columns if c.required}
         rows_of: dict[str, list[int]] = {}
         for cell in hidden:
-            if cell.row <= header_row or not 0 <= cell.column < len(names) or names[cell.column] not in key_of:
+            if cell.kind == BOOLEAN or cell.row <= header_row or not 0 <= cell.column < len(names) or names[cell.column] not in key_of:
                 continue
             key = key_of[names[cell.column]]
             message = "error_cell" if cell.kind == ERROR else "uncalculated_formula"
@@ -158,37 +184,107 @@ class _SheetReader:
                 headers[key] = header
         return headers
 
-    def _convert(self, text: pa.Array, rows: np.ndarray, column: Column, label: str):
+    def _convert(self, cells: _TextCells | _TypedCells, rows: np.ndarray, column: Column, label: str):
         if column.type is ColumnType.TEXT:
-            self._bad[column.key] = np.zeros(len(text), dtype=bool)
-            return as_strings(text)
+            self._bad[column.key] = np.zeros(len(rows), dtype=bool)
+            return as_strings(cells.text)
         params = {}
         if column.type in (ColumnType.DATE, ColumnType.DATETIME):
-            values, bad = to_dates(text, self.date1904)
+            if isinstance(cells, _TypedCells):
+                check_moments(cells.values)
+                values, bad = typed_dates(cells.values, cells.odd, self.date1904)
+            else:
+                values, bad = to_dates(cells.text, self.date1904)
             message = "bad_date"
         elif column.type in (ColumnType.NUMBER, ColumnType.SCORE):
-            values, bad = to_numbers(text)
+            if isinstance(cells, _TypedCells):
+                check_numbers(cells.values)
+                values, bad = typed_numbers(cells.values, cells.odd)
+            else:
+                values, bad = to_numbers(cells.text)
             if column.type is ColumnType.SCORE:
                 out_of_range = ~np.isnan(values) & ((values < 1) | (values > 10) | (values != np.round(values)))
-                values = np.where(out_of_range, np.nan, values)
+                read_as, values = values, np.where(out_of_range, np.nan, values)
                 bad = bad | out_of_range
                 message = "bad_score"
             else:
                 message = "bad_number"
         else:
             spellings = {s.casefold(): c.zh for c in column.choices for s in c.spellings()}
-            values, bad = to_choices(text, spellings)
+            values, bad = to_choices(cells.text, spellings)
             if column.type is ColumnType.YESNO and column.blank_means_no:
                 values = values.fillna("否")
             message = "bad_choice"
             params = {"allowed": "/".join(c.zh if self.lang == "zh" else c.en for c in column.choices)}
         suffix = t("row_not_used", self.lang) if column.required else ""
         if bad.any():
-            for row, value in zip(rows[bad], text.filter(pa.array(bad)).to_pylist()):
+            quoted = cells.texts_at(bad)
+            if column.type is ColumnType.SCORE:  # a typed read knows a number's value, not how it was written
+                quoted = [number_text(number) if text is None or (is_plain_number(text) and not np.isnan(number)) else text
+                          for text, number in zip(quoted, read_as[bad])]
+            for row, value in zip(rows[bad], quoted):
                 self.problem(row, label, value, message, suffix=suffix, **params)
         # A required value that is unusable leaves the row out, like an empty one (reported once, as unusable).
         self._bad[column.key] = bad
         return values
+
+
+@dataclass
+class _TextCells:
+    """A column read as text (trimmed, empty as null)."""
+
+    text: pa.Array
+
+    def present(self) -> np.ndarray:
+        return _valid(self.text)
+
+    def filter(self, keep: np.ndarray) -> _TextCells:
+        return _TextCells(self.text.filter(pa.array(keep)))
+
+    def texts_at(self, mask: np.ndarray) -> list[str]:
+        return self.text.filter(pa.array(mask)).to_pylist()
+
+
+@dataclass
+class _TypedCells:
+    """A column read with its type, and its cells that were not of it (their text trimmed)."""
+
+    values: pa.Array
+    odd: OddCells
+
+    def present(self) -> np.ndarray:
+        present = _valid(self.values)
+        present[self.odd.offsets] = _valid(self.odd.texts)
+        return present
+
+    def filter(self, keep: np.ndarray) -> _TypedCells:
+        offsets_after = np.cumsum(keep) - 1
+        kept = keep[self.odd.offsets]
+        return _TypedCells(self.values.filter(pa.array(keep)),
+                           OddCells(offsets_after[self.odd.offsets[kept]], self.odd.texts.filter(pa.array(kept))))
+
+    def texts_at(self, mask: np.ndarray) -> list[str | None]:
+        """The text of the cells under ``mask``; None for a cell read as a value of the column's type."""
+        positions = np.flatnonzero(mask)
+        found = np.minimum(np.searchsorted(self.odd.offsets, positions), max(len(self.odd.offsets) - 1, 0))
+        odd = (self.odd.offsets[found] == positions) if len(self.odd.offsets) else np.zeros(len(positions), dtype=bool)
+        texts = self.odd.texts.take(pa.array(found)).to_pylist() if len(self.odd.offsets) else [None] * len(positions)
+        return [text if is_odd else None for text, is_odd in zip(texts, odd)]
+
+
+def _valid(array: pa.Array) -> np.ndarray:
+    return np.asarray(pc.is_valid(array)).copy()
+
+
+def _booleans_by_column(hidden: list[HiddenCell], names: list[str], header_row: int) -> dict[str, OddCells]:
+    """The boolean cells below the header, per column name, as row offsets and the text a reader gives them."""
+    found: dict[str, tuple[list[int], list[str]]] = {}
+    for cell in hidden:
+        if cell.kind == BOOLEAN and cell.row > header_row and 0 <= cell.column < len(names):
+            offsets, texts = found.setdefault(names[cell.column], ([], []))
+            offsets.append(cell.row - header_row - 1)
+            texts.append(cell.value)
+    return {name: OddCells(np.asarray(offsets, dtype="int64"), pa.array(texts, pa.string())) for name, (offsets, texts) in found.items()}
 
 
 def frames_from_records(records: dict[str, list[dict]], lang: str = "zh") -> tuple[dict[str, pd.DataFrame], list[Problem]]:
@@ -217,29 +313,40 @@ def _load_raw(reader: fastexcel.ExcelReader, name: str) -> pa.Table:
     return reader.load_sheet_by_name(name, header_row=0, dtypes="string").to_arrow()
 
 
-def _loader(package: Package, big: Sheet, threads: bool = True):
+def _load(reader: fastexcel.ExcelReader, name: str, sheet: Sheet | None) -> tuple[pa.Table, dict[str, OddCells] | None]:
+    """The sheet's table: with the schema's types where ``sheet`` has typed columns, else (or where only text can tell) as text."""
+    if sheet is not None and typed_columns(sheet):
+        try:
+            return load_typed(reader, name, sheet)
+        except NeedsText as reason:
+            log.info("%s: read as text (%s)", name, reason)
+    return _load_raw(reader, name), None
+
+
+def _loader(package: Package, big: Sheet, sheet_of, threads: bool = True):
     """Load the ``big`` sheet (a million visits) on a reader of its own in a worker thread, while the rest load here.
 
     calamine releases the GIL while it parses, so on two cores the other sheets
     are read and converted in the time the big one takes.  Returns a function
-    that gives each sheet's Arrow table.  Without ``threads``, everything loads here.
+    that gives a sheet's table (`_load`), typed as ``sheet_of(name)`` says (None:
+    as text), or as text when asked.  Without ``threads``, everything loads here.
     """
     entry = find_sheet(package, big)
     reader = fastexcel.read_excel(str(package.path))
     if entry is None or not threads:
-        return lambda name: _load_raw(reader, name)
+        return lambda name, as_text=False: _load(reader, name, None if as_text else sheet_of(name))
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csxl-read")
-    loaded: dict[str, pa.Table] = {}  # handed over once: a Future's result would keep the raw million rows alive until the read ends
+    loaded: dict[str, tuple] = {}  # handed over once: a Future's result would keep the raw million rows alive until the read ends
 
     def load_big() -> None:
-        loaded[entry.name] = _load_raw(fastexcel.read_excel(str(package.path)), entry.name)
+        loaded[entry.name] = _load(fastexcel.read_excel(str(package.path)), entry.name, sheet_of(entry.name))
 
     pending = pool.submit(load_big)
     pool.shutdown(wait=False)
 
-    def table(name: str) -> pa.Table:
-        if name != entry.name:
-            return _load_raw(reader, name)
+    def table(name: str, as_text: bool = False):
+        if name != entry.name or as_text:
+            return _load(reader, name, None if as_text else sheet_of(name))
         pending.result()
         return loaded.pop(name)
 
@@ -268,18 +375,22 @@ def _scanner(package: Package, parts: dict[str, str], threads: bool = True):
     return lambda name: pending[name].result() if name in pending else []
 
 
-def read_book(path: Path, progress=None, threads: bool = True) -> Book:
+def read_book(path: Path, progress=None, threads: bool = True, typed: bool = True) -> Book:
     """Read every sheet csxl knows from the file; ``progress`` is called with each sheet's name as it is read.
 
     ``threads=False`` reads on this thread only: for a caller that already reads one workbook per core.
+    ``typed=False`` reads every cell as text: what the typed read must equal, cell for cell.
     """
     package = Package(path)
-    load = _loader(package, VISITS, threads)
     parts = {e.name: e.part for e in package.sheets}
+    # A 1904 workbook is read as text: calamine counts a bare number in a date column from 1900 there.
+    typed_sheets = {n: s for s in INPUT_SHEETS if (n := find_sheet_name(list(parts), s))} if typed and not package.date1904 else {}
+    load = _loader(package, VISITS, typed_sheets.get, threads)
     hidden = _scanner(package, parts, threads)
 
-    def table_of(name: str) -> tuple[pa.Table, int, list[HiddenCell]]:
-        return load(name), package.first_value_row(parts[name]), hidden(name)
+    def table_of(name: str, as_text: bool = False) -> tuple[pa.Table, int, list[HiddenCell], dict[str, OddCells] | None]:
+        table, odd = load(name, as_text)
+        return table, package.first_value_row(parts[name]), hidden(name), odd
 
     return _read(package.path, package, [e.name for e in package.sheets], table_of, package.date1904, progress)
 
@@ -291,9 +402,9 @@ def read_values_book(path: Path | None, names: list[str], rows_of, date1904: boo
     Excel row number of the first of them.
     """
 
-    def table_of(name: str) -> tuple[pa.Table, int, list[HiddenCell]]:
+    def table_of(name: str, as_text: bool = False) -> tuple[pa.Table, int, list[HiddenCell], None]:
         rows, first_row = rows_of(name)
-        return values_table(rows, first_row)
+        return *values_table(rows, first_row), None
 
     return _read(Path(path) if path else None, None, names, table_of, date1904, progress)
 
@@ -364,14 +475,12 @@ def _read(path: Path | None, package: Package | None, names: list[str], table_of
             frames[sheet.key] = _empty(sheet)
             continue
         sheet_names[sheet.key] = name
-        sheet_reader = _SheetReader(sheet, name, lang, date1904)
         try:
-            raw, header_row, hidden = table_of(name)
+            sheet_reader, frames[sheet.key] = _read_sheet(sheet, name, lang, date1904, table_of)
         except (fastexcel.FastExcelError, ValueError) as exc:  # a damaged sheet: report it, read the others
             problems.append(Problem(name, None, None, None, t("unreadable_sheet", lang, reason=exc)))
             frames[sheet.key] = _empty(sheet)
             continue
-        frames[sheet.key] = sheet_reader.read(raw, header_row, hidden)
         problems.extend(sheet_reader.problems)
         if sheet_reader.unusable:
             unusable.add(sheet.key)
@@ -386,6 +495,20 @@ def _read(path: Path | None, package: Package | None, names: list[str], table_of
     frames, reference_problems = validate(frames, sheet_names, lang, unusable)
     problems.extend(reference_problems)
     return Book(path, package, frames, problems, settings, adjustments, sheet_names, unusable)
+
+
+def _read_sheet(sheet: Sheet, name: str, lang: str, date1904: bool, table_of) -> tuple[_SheetReader, pd.DataFrame]:
+    """The sheet's rows as loaded (typed where it could be), or read again as text where only the text can tell."""
+    sheet_reader = _SheetReader(sheet, name, lang, date1904)
+    raw, header_row, hidden, odd = table_of(name)
+    try:
+        return sheet_reader, sheet_reader.read(raw, header_row, hidden, odd)
+    except NeedsText as reason:
+        log.info("%s: read again as text (%s)", name, reason)
+        del raw  # the typed table, before the text one is loaded
+        sheet_reader = _SheetReader(sheet, name, lang, date1904)
+        raw, header_row, hidden, _ = table_of(name, as_text=True)
+        return sheet_reader, sheet_reader.read(raw, header_row, hidden)
 
 
 def closest(name: str, candidates: list[str]) -> str | None:
