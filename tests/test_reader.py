@@ -168,3 +168,29 @@ def test_settings_are_read_and_bad_ones_fall_back_with_a_problem(tmp_path):
 def test_dates_read_as_pandas_timestamps(tmp_path):
     path = _openpyxl_book(tmp_path / "b.xlsx", ROWS[:1])
     assert isinstance(read_book(path).frames["customers"]["birthday"].iloc[0], pd.Timestamp)
+
+
+@pytest.mark.parametrize("text_with_the_mark", [False, True], ids=["matched at once", "looked at one by one"])
+def test_the_scan_finds_every_boolean_with_its_value(tmp_path, text_with_the_mark):
+    """Booleans plain, styled and as a formula's result are found, each once; a text holding the mark itself
+    sends the piece down the slow path, which must find the same."""
+    from csxl.workbook.hiddencells import BOOLEAN, hidden_cells
+
+    path = tmp_path / "booleans.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})  # its texts inline in the sheet, quotes as they are
+    sheet = book.add_worksheet("S")
+    bold = book.add_format({"bold": True})
+    sheet.write_row(0, 0, ["a", "b"])
+    sheet.write_boolean(1, 0, True)
+    sheet.write_boolean(2, 1, False, bold)
+    sheet.write_formula(3, 0, "=1=1", None, True)
+    sheet.write_string(4, 1, 'x t="b" y' if text_with_the_mark else "x")
+    for row in range(5, 3000):
+        sheet.write_boolean(row, 1, row % 3 == 0)
+    book.close()
+
+    found = hidden_cells(path, "xl/worksheets/sheet1.xml")
+    booleans = {(c.row, c.column): c.value for c in found if c.kind == BOOLEAN}
+    expected = {(2, 0): "true", (3, 1): "false", (4, 0): "true", **{(row + 1, 1): str(row % 3 == 0).lower() for row in range(5, 3000)}}
+    assert booleans == expected
+    assert len(found) == len(booleans)

@@ -36,6 +36,7 @@ _TYPE = re.compile(rb'\bt="([a-zA-Z]+)"')
 _FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _VALUE_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]+"[^>]*>(?=<[vfi])')
+_BOOLEAN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*?\st="b"[^>]*>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>([^<]*)</v>')
 _FIRST_COLUMN_VALUE_CELL = re.compile(rb'<c r="A[0-9]+"[^>]*>(?=<[vfi])')
 _PIECE = 4 * 1024 * 1024
 
@@ -109,17 +110,33 @@ def _hits(piece: bytes, mark: bytes):
         position = piece.find(mark, position + 1)
 
 
+def _booleans(piece: bytes) -> list[HiddenCell]:
+    """The piece's boolean cells.  A whole column of TRUE/FALSE is common (a 是/否 column typed as booleans), so
+    they are matched by one regex over the piece; only where that finds fewer than the marks (a cell written
+    otherwise, or the mark inside a text) is each mark looked at on its own."""
+    marks = piece.count(_BOOLEAN_MARK)
+    if not marks:
+        return []
+    found = [HiddenCell(int(row), _column_index(letters), "false" if value.strip() in (b"0", b"") else "true", BOOLEAN)
+             for letters, row, value in _BOOLEAN_CELL.findall(piece)]
+    if len(found) == marks:
+        return found
+    return [cell for hit in _hits(piece, _BOOLEAN_MARK) if (cell := _cell_at(piece, hit)) is not None]
+
+
 def hidden_cells(path: Path, part: str) -> list[HiddenCell]:
-    """Every error cell, uncalculated formula and boolean of a sheet part, in sheet order."""
+    """Every error cell and uncalculated formula of a sheet part in sheet order, then its booleans in sheet order."""
     found: dict[tuple[int, int], HiddenCell] = {}
+    booleans: list[HiddenCell] = []  # in sheet order already, and never another kind: kept out of the sort
     for piece in _pieces(path, part):
-        marks = (_ERROR_MARK, _BOOLEAN_MARK, *_UNCALCULATED_MARKS) if _FORMULA_START in piece else (_ERROR_MARK, _BOOLEAN_MARK)
+        booleans += (cell for cell in _booleans(piece) if cell.kind == BOOLEAN)
+        marks = (_ERROR_MARK, *_UNCALCULATED_MARKS) if _FORMULA_START in piece else (_ERROR_MARK,)
         for mark in marks:
             for hit in _hits(piece, mark):
                 cell = _cell_at(piece, hit)
                 if cell is not None:
                     found[(cell.row, cell.column)] = cell
-    return sorted(found.values(), key=lambda c: (c.row, c.column))
+    return sorted(found.values(), key=lambda c: (c.row, c.column)) + booleans
 
 
 def first_used_column(path: Path, part: str) -> int:
