@@ -265,11 +265,8 @@ class _TypedCells:
 
     def texts_at(self, mask: np.ndarray) -> list[str | None]:
         """The text of the cells under ``mask``; None for a cell read as a value of the column's type."""
-        positions = np.flatnonzero(mask)
-        found = np.minimum(np.searchsorted(self.odd.offsets, positions), max(len(self.odd.offsets) - 1, 0))
-        odd = (self.odd.offsets[found] == positions) if len(self.odd.offsets) else np.zeros(len(positions), dtype=bool)
-        texts = self.odd.texts.take(pa.array(found)).to_pylist() if len(self.odd.offsets) else [None] * len(positions)
-        return [text if is_odd else None for text, is_odd in zip(texts, odd)]
+        text_of = dict(zip(self.odd.offsets.tolist(), self.odd.texts.to_pylist()))  # odd cells are few
+        return [text_of.get(position) for position in np.flatnonzero(mask).tolist()]
 
 
 def _valid(array: pa.Array) -> np.ndarray:

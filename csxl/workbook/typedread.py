@@ -52,7 +52,9 @@ class NeedsText(Exception):
 
 @dataclass
 class OddCells:
-    """A typed column's cells that are not of its type: their row offsets and their text (None: shown as empty)."""
+    """A typed column's cells that are not of its type: their row offsets and their text (None: shown as empty).
+
+    In the order found; the reader sorts them once it has added the booleans."""
 
     offsets: np.ndarray
     texts: pa.Array
@@ -86,11 +88,8 @@ def load_typed(reader: fastexcel.ExcelReader, name: str, sheet: Sheet) -> tuple[
         offsets, texts = found.setdefault(column, ([], []))
         offsets.append(offset)
         texts.append(_cell_text(error.detail))
-    odd = {}
-    for index, (offsets, texts) in found.items():
-        order = np.argsort(offsets, kind="stable")
-        odd[table.column_names[index]] = OddCells(np.asarray(offsets, dtype="int64")[order], pa.array([texts[i] for i in order], pa.string()))
-    return table, odd
+    return table, {table.column_names[index]: OddCells(np.asarray(offsets, dtype="int64"), pa.array(texts, pa.string()))
+                   for index, (offsets, texts) in found.items()}
 
 
 def _cell_text(detail: str) -> str | None:
