@@ -33,15 +33,13 @@ def customer_value(frames: dict[str, pd.DataFrame], settings: Settings, as_of: d
     customers, vehicles = frames["customers"], frames["vehicles"]
     vehicles = vehicles[~(vehicles["delivery_date"] > now)]
     orders = dated_orders(frames, now)
-    by_order = orders.groupby("customer_id").agg(orders=("order_no", "size"), amount=("amount", "sum"),
-                                                 first_order=("date", "min"), last_order=("date", "max"))
-    by_car = vehicles.groupby("customer_id").agg(vehicles=("vin", "size"), first_car=("delivery_date", "min"),
-                                                 last_car=("delivery_date", "max"))
+    by_order = orders.groupby("customer_id").agg(orders=("order_no", "size"), amount=("amount", "sum"), first_order=("date", "min"))
+    by_car = vehicles.groupby("customer_id").agg(vehicles=("vin", "size"), first_car=("delivery_date", "min"))
     frame = customers[["customer_id", "name", "member_tier", "churn_reason"]].join(by_order, on="customer_id").join(by_car, on="customer_id")
     frame[["orders", "vehicles"]] = frame[["orders", "vehicles"]].fillna(0).astype("int64")
     frame["amount"] = frame["amount"].fillna(0.0)
     frame["first_seen"] = frame[["first_order", "first_car"]].min(axis=1).astype("datetime64[s]")
-    frame["last_seen"] = frame[["last_order", "last_car"]].max(axis=1).astype("datetime64[s]")
+    frame["last_seen"] = _last_seen(frame["customer_id"], orders, vehicles)
     years = np.maximum(1.0, (now - frame["first_seen"]).dt.days.astype("float64") / 365).fillna(1.0)
     frame["orders_per_year"] = frame["orders"] / years
     frame["avg_order"] = ratio(frame["amount"], frame["orders"]).fillna(0.0)
@@ -60,11 +58,14 @@ def churn_risk(frames: dict[str, pd.DataFrame], settings: Settings, as_of: dt.da
     """Whether each customer is a 流失风险 as of ``as_of``: 客户价值's 流失风险 column, without the rest of the tab."""
     now = stamp(as_of)
     customers, vehicles = frames["customers"], frames["vehicles"]
-    orders = dated_orders(frames, now)
     cars = vehicles[~(vehicles["delivery_date"] > now)]
+    return _at_risk(_last_seen(customers["customer_id"], dated_orders(frames, now), cars), customers["churn_reason"], settings, now)
+
+
+def _last_seen(customer_ids: pd.Series, orders: pd.DataFrame, cars: pd.DataFrame) -> pd.Series:
+    """Each customer's last order or new car (NaT: neither), aligned with ``customer_ids``."""
     last = pd.concat([orders.groupby("customer_id")["date"].max(), cars.groupby("customer_id")["delivery_date"].max()], axis=1).max(axis=1)
-    last_seen = lookup(customers["customer_id"], last.astype("datetime64[s]"))
-    return _at_risk(last_seen, customers["churn_reason"], settings, now)
+    return lookup(customer_ids, last.astype("datetime64[s]"))
 
 
 def _at_risk(last_seen: pd.Series, churn_reason: pd.Series, settings: Settings, now: pd.Timestamp) -> pd.Series:
