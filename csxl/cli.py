@@ -32,7 +32,7 @@ class _Day(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, dt.date):
             return value
-        from .calendars.parsing import parse_day
+        from .calendars.day_text import parse_day
 
         day = parse_day(str(value))
         if day is None:

@@ -103,6 +103,26 @@ def test_the_group_counts_a_shared_customer_once(store_spec, branches):
     assert comparison.loc["GZ01", "churn_rate"] == pytest.approx(monthly["流失风险客户"] / customers["GZ01"])
 
 
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_the_branches_computed_in_worker_processes_equal_those_computed_in_this_one(start, tmp_path, branches, monkeypatch):
+    """Forked workers read the branches' frames from the parent's memory; spawned ones (Windows) are sent them."""
+    import multiprocessing
+
+    from csxl.group import report
+
+    with open_store(str(tmp_path / "group.duckdb")) as store:
+        for path in branches.values():
+            load_branch(store, path, TODAY)
+        data = read_group(store)
+    here = group_report(data, TODAY, MONTH, workers=1)
+    monkeypatch.setattr(report, "multiprocessing", multiprocessing.get_context(start))
+    spread = group_report(data, TODAY, MONTH, workers=2)
+    assert list(spread) == list(here)
+    for sheet, frame in here.items():
+        pd.testing.assert_frame_equal(spread[sheet], frame, obj=sheet.zh)
+    assert report._INHERITED_JOBS == []  # the parent lets go of the frames once the workers are done
+
+
 def test_unchanged_reload_is_skipped_and_a_changed_branch_replaces_only_its_rows(store_spec, branches, tmp_path):
     with open_store(store_spec) as store:
         for path in branches.values():

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-_YMD = r"^\s*(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$"
+from .day_text import YMD as _YMD
+
 _SERIAL = r"^\s*(?P<serial>\d{1,7}(?:\.\d+)?)\s*$"
 
 _EPOCH_1900 = pd.Timestamp("1899-12-30")
@@ -59,20 +60,3 @@ def serial_moments(serials: pd.Series, date1904: bool) -> pd.Series:
     moments = _EPOCH_1900.to_datetime64().astype("datetime64[ms]") + milliseconds.astype("timedelta64[ms]")
     return pd.Series(moments, index=serials.index).dt.floor("s").astype("datetime64[s]")
 
-
-_COMPACT = r"^\s*(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})\s*$"
-
-
-def parse_day(text: str):
-    """One day typed by a person (a command-line option): the workbook's date forms, and 20261124; None if not a date."""
-    import datetime as dt
-    import re
-
-    for pattern in (_YMD, _COMPACT):
-        match = re.match(pattern, text)
-        if match:
-            try:
-                return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
-            except ValueError:
-                return None
-    return None

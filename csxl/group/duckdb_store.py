@@ -11,12 +11,15 @@ import os
 import stat
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from filelock import FileLock, Timeout
 
 from ..errors import GroupStoreBusy
 from .store import BRANCH, Store, Table, typed
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 WAIT_SECONDS = 15
 

@@ -16,18 +16,15 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .. import clock
 from ..errors import BranchClaimed, BranchNotNamed
 from ..schema import INPUT_SHEETS
-from ..settings import Settings
 from .store import Store
 
-# 门店名称's defaults: a workbook still carrying one cannot be told from another branch's
-_DEFAULT_NAMES = {f.default for f in fields(Settings) if f.name == "branch_name"} | {
-    f.metadata["default_en"] for f in fields(Settings) if f.name == "branch_name"}
+if TYPE_CHECKING:  # pandas is imported by the workers that read workbooks: a reload that skips every file never needs it
+    import pandas as pd
 
 
 @dataclass
@@ -64,12 +61,18 @@ def prepare(path: Path, today: dt.date, digest: str, threads: bool = True) -> Pr
 
     ``threads=False`` when workbooks are prepared one per core already (threads of their own would only contend).
     """
+    import pandas as pd
+
     from ..jobs import compute_due, journal_facts
+    from ..settings import Settings
     from ..workbook.reader import read_book
 
     book = read_book(path, threads=threads)
     branch = book.settings.branch
-    if branch in _DEFAULT_NAMES:
+    # 门店名称's defaults: a workbook still carrying one cannot be told from another branch's
+    default_names = {f.default for f in fields(Settings) if f.name == "branch_name"} | {
+        f.metadata["default_en"] for f in fields(Settings) if f.name == "branch_name"}
+    if branch in default_names:
         raise BranchNotNamed(branch)
     facts = journal_facts(path)
     result = compute_due(book, today, facts)

@@ -11,8 +11,10 @@ branches they visit.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -75,17 +77,15 @@ def group_report(data: GroupData, today: dt.date, month: str | None = None, lang
     sent = rows_by_branch(data.sent, data.branches)
     jobs = [(frames, replace(data.settings.get(b, Settings()), lang=lang), today, month, sent[b])
             for b, frames in data.by_branch().items()]
-    group = merged(data.frames)
-    group_job = (group.frames, replace(Settings(), lang=lang), today, month, data.sent.drop(columns=BRANCH))
     workers = min(workers or os.cpu_count() or 1, len(jobs))
-    if workers > 1:  # the branches in worker processes while this one computes the group's (its frames are never copied)
-        with ProcessPoolExecutor(workers) as pool:
-            pending = pool.map(_branch_reports, jobs)
-            group_tabs, group_row = _branch_reports(group_job)
+    if workers > 1:  # the branches in worker processes while this one joins the group's customers and computes its tabs
+        with _branch_pool(workers, jobs) as (pool, handles):
+            pending = pool.map(_branch_reports, handles)
+            group_tabs, group_row, group = _group_reports(data, lang, today, month)
             computed = list(pending)
     else:
         computed = [_branch_reports(job) for job in jobs]
-        group_tabs, group_row = _branch_reports(group_job)
+        group_tabs, group_row, group = _group_reports(data, lang, today, month)
     per_branch = dict(zip(data.branches, (reports for reports, _ in computed)))
     total = GROUP_TOTAL.label(lang)
     figures = {**{b: row for b, (_, row) in zip(data.branches, computed)}, total: group_row}
@@ -112,9 +112,34 @@ def group_report(data: GroupData, today: dt.date, month: str | None = None, lang
     return {BRANCH_COMPARISON: comparison[BRANCH_COMPARISON.keys], **tabs}
 
 
+def _group_reports(data: GroupData, lang: str, today: dt.date, month: str):
+    group = merged(data.frames)
+    tabs, row = _branch_reports((group.frames, replace(Settings(), lang=lang), today, month, data.sent.drop(columns=BRANCH)))
+    return tabs, row, group
+
+
+# the branches' jobs as forked workers inherit them: a job handed to a worker is then its index, not its frames
+_INHERITED_JOBS: list = []
+
+
+@contextmanager
+def _branch_pool(workers: int, jobs: list):
+    """A pool for the branches' jobs, and the handles to pass it.  Forked workers read the jobs from this
+    process's memory (a group's frames are hundreds of MB: pickling them to the workers cost about a second
+    at 1M visits); where processes are spawned (Windows), each job travels with its frames."""
+    forked = multiprocessing.get_start_method() == "fork"
+    if forked:
+        _INHERITED_JOBS[:] = jobs
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context()) as pool:
+            yield pool, (range(len(jobs)) if forked else jobs)
+    finally:
+        _INHERITED_JOBS.clear()
+
+
 def _branch_reports(job) -> tuple[dict[Sheet, pd.DataFrame], dict]:
     """One branch's (or the group's) report tabs and its 门店对比 row, read off those tabs."""
-    frames, settings, today, month, sent = job
+    frames, settings, today, month, sent = _INHERITED_JOBS[job] if isinstance(job, int) else job
     reports = build_reports(frames, settings, today, WorkCalendar(), sent, month)
     return reports, _comparison_row(reports, frames, settings.lang, month)
 

@@ -14,13 +14,13 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
-
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+from typing import TYPE_CHECKING
 
 from ..schema import INPUT_SHEETS, ROW, ColumnType
-from ..workbook.convert import as_strings
+
+if TYPE_CHECKING:  # imported where frames are made: a reload that skips every file, or `group status`, needs neither
+    import pandas as pd
+    import pyarrow as pa
 
 SCHEMA_VERSION = 1
 BRANCH = "branch_code"
@@ -164,6 +164,8 @@ class Store(ABC):
 
 def _shaped(frame: pd.DataFrame, table: Table, branch: str) -> pd.DataFrame:
     """Exactly the table's columns, in its order, with the branch in front; absent columns empty."""
+    import pandas as pd
+
     out = pd.DataFrame({BRANCH: pd.Series([branch] * len(frame), dtype="string", index=frame.index)})
     for name, kind in table.columns:
         values = frame[name] if name in frame else pd.Series(pd.NA, index=frame.index)
@@ -182,6 +184,12 @@ def _shaped(frame: pd.DataFrame, table: Table, branch: str) -> pd.DataFrame:
 def typed(arrow: pa.Table, table: Table) -> pd.DataFrame:
     """A table read back (as Arrow) with the types the report code expects, the reader's: datetime64[s], float64,
     int64 and Arrow-backed strings, converted column by column without going through Python objects."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ..workbook.convert import as_strings
+
     kinds = dict(((BRANCH, "TEXT"), *table.columns))
     columns = {}
     for name in arrow.column_names:
