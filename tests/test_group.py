@@ -17,7 +17,7 @@ from csxl.demo import DEMO_SETTINGS, demo_rows
 from csxl.errors import BranchClaimed, BranchNotNamed
 from csxl.group.load import load_branch
 from csxl.group.report import group_report, read_group
-from csxl.group.store import INPUT_TABLES, open_store
+from csxl.group.store import INPUT_TABLES, open_store, shaped_rows
 from csxl.schema import BRANCH_COMPARISON, CUSTOMER_VALUE, FOLLOWUP_MONTHLY, MONTHLY_REPORT, REPORT_SHEETS
 from csxl.workbook.convert import as_strings
 from csxl.workbook.reader import read_book
@@ -304,7 +304,7 @@ def test_the_store_gives_back_every_value_it_was_given(store_spec):
     load = {"file": "x.xlsx", "sha256": "0", "rows": "{}", "as_of": TODAY, "loaded_at": dt.datetime(2026, 11, 24, 8, 0)}
     with open_store(store_spec) as store:
         store.create_or_migrate()
-        store.replace_branch("SZ09", {"services": services}, load)
+        store.replace_branch("SZ09", shaped_rows("SZ09", {"services": services}), load)
         back = store.read_table(next(t for t in INPUT_TABLES if t.name == "services"))
     back = back[back["branch_code"] == "SZ09"].sort_values("_row").reset_index(drop=True)
     assert back["vin"].astype(object).where(back["vin"].notna(), None).tolist() == tricky

@@ -2,7 +2,7 @@
 
 DuckDB lets one process write a file at a time; csxl takes a lock file beside it for
 every session, waits up to 15 s for another csxl to finish, then says so in one line.
-Frames go in through DuckDB's scan of pandas/Arrow data, without a row-by-row copy.
+Rows go in through DuckDB's scan of Arrow data, without a row-by-row copy.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from .store import BRANCH, Store, Table, typed
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 WAIT_SECONDS = 15
 
@@ -55,9 +56,9 @@ class DuckdbStore(Store):
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         return self._con.execute(sql, list(params)).fetchall()
 
-    def insert_frame(self, table: Table, frame: pd.DataFrame) -> None:
-        columns = ", ".join(f'"{c}"' for c in frame.columns)
-        self._con.register("incoming", frame)
+    def insert_rows(self, table: Table, rows: pa.Table) -> None:
+        columns = ", ".join(f'"{c}"' for c in rows.column_names)
+        self._con.register("incoming", rows)
         try:
             self._con.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM incoming")
         finally:

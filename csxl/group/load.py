@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 from .. import clock
 from ..errors import BranchClaimed, BranchNotNamed
 from ..schema import INPUT_SHEETS
-from .store import Store
+from .store import Store, shaped_rows
 
-if TYPE_CHECKING:  # pandas is imported by the workers that read workbooks: a reload that skips every file never needs it
-    import pandas as pd
+if TYPE_CHECKING:  # pandas and Arrow are imported by the workers that read workbooks: a reload that skips every file never needs them
+    import pyarrow as pa
 
 
 @dataclass
@@ -43,7 +43,7 @@ class Prepared:
     path: Path
     digest: str
     branch: str
-    frames: dict[str, pd.DataFrame]
+    tables: dict[str, pa.Table]  # the store's rows, shaped here in the worker
     rows: dict[str, int]
     problems: int
 
@@ -87,7 +87,7 @@ def prepare(path: Path, today: dt.date, digest: str, threads: bool = True) -> Pr
     frames["branch_settings"] = pd.DataFrame({"name": [f.name for f in fields(Settings)],
                                               "value": [str(getattr(book.settings, f.name)) for f in fields(Settings)]})
     rows = {sheet.key: len(book.frames[sheet.key]) for sheet in INPUT_SHEETS}
-    return Prepared(path, digest, branch, frames, rows, len(problems))
+    return Prepared(path, digest, branch, shaped_rows(branch, frames), rows, len(problems))
 
 
 def _prepare_job(job: tuple[Path, dt.date, str, bool]) -> Prepared | Exception:
@@ -101,7 +101,7 @@ def store_branch(store: Store, prepared: Prepared, today: dt.date, replace: bool
     claimed = store.last_loads().get(prepared.branch)
     if claimed and Path(claimed.file) != prepared.path and not replace:
         raise BranchClaimed(f"{prepared.branch} ← {claimed.file}")
-    store.replace_branch(prepared.branch, prepared.frames, {
+    store.replace_branch(prepared.branch, prepared.tables, {
         "file": str(prepared.path), "sha256": prepared.digest, "rows": json.dumps(prepared.rows), "as_of": today,
         "loaded_at": clock.now().replace(tzinfo=None, microsecond=0)})
     return LoadResult(prepared.path, prepared.branch, False, prepared.rows, prepared.problems)

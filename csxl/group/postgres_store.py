@@ -21,12 +21,12 @@ from .store import BRANCH, Store, Table, typed
 _ARROW_TYPES = {"DATE": pa.date32(), "DOUBLE PRECISION": pa.float64(), "INTEGER": pa.int64()}
 
 
-def _csv(frame: pd.DataFrame) -> bytes:
-    """``frame`` as the CSV that COPY … (FORMAT CSV) reads: NULL unquoted and empty, text always quoted."""
+def _csv(rows: pa.Table) -> bytes:
+    """``rows`` as the CSV that COPY … (FORMAT CSV) reads: NULL unquoted and empty, text always quoted."""
     import pyarrow.csv as pacsv
 
     out = io.BytesIO()
-    pacsv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), out,
+    pacsv.write_csv(rows, out,
                     pacsv.WriteOptions(include_header=False, quoting_style="all_valid"))
     return out.getvalue()
 
@@ -70,14 +70,14 @@ class PostgresStore(Store):
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         return self._run(sql, params).fetchall()
 
-    def insert_frame(self, table: Table, frame: pd.DataFrame) -> None:
+    def insert_rows(self, table: Table, rows: pa.Table) -> None:
         """COPY into a temporary table, then INSERT … SELECT: PostgreSQL refuses COPY into a table under row-level
         security for any role but its owner, and the INSERT is what the branch's policy checks."""
-        columns = ", ".join(f'"{c}"' for c in frame.columns)
+        columns = ", ".join(f'"{c}"' for c in rows.column_names)
         staging = f"incoming_{table.name}"
         self._con.execute(f"CREATE TEMPORARY TABLE {staging} (LIKE {table.name}) ON COMMIT DROP")
         with self._con.cursor() as cursor, cursor.copy(f"COPY {staging} ({columns}) FROM STDIN (FORMAT CSV)") as copy:
-            copy.write(_csv(frame))
+            copy.write(_csv(rows))
         self._con.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {staging}")
         self._con.execute(f"DROP TABLE {staging}")
 

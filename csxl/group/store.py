@@ -111,8 +111,8 @@ class Store(ABC):
     def query(self, sql: str, params: tuple = ()) -> list[tuple]: ...
 
     @abstractmethod
-    def insert_frame(self, table: Table, frame: pd.DataFrame) -> None:
-        """Append ``frame`` (the table's columns and ``branch_code``) in the database's fastest way."""
+    def insert_rows(self, table: Table, rows: pa.Table) -> None:
+        """Append ``rows`` (the table's columns and ``branch_code``, as `shaped_rows` makes them) in the database's fastest way."""
 
     @abstractmethod
     def read_table(self, table: Table) -> pd.DataFrame: ...
@@ -141,15 +141,14 @@ class Store(ABC):
             f"(SELECT MAX(loaded_at) FROM loads m WHERE m.{BRANCH} = l.{BRANCH}) ORDER BY {BRANCH}")
         return {r[0]: LastLoad(*r) for r in rows}
 
-    def replace_branch(self, branch: str, frames: dict[str, pd.DataFrame], load: dict) -> None:
-        """The branch's rows replaced by ``frames`` (keyed by table name) and the load recorded, in one transaction."""
+    def replace_branch(self, branch: str, rows: dict[str, pa.Table], load: dict) -> None:
+        """The branch's rows replaced by ``rows`` (keyed by table name, made by `shaped_rows`) and the load recorded, in one transaction."""
         with self.transaction():
             self.lock_branch(branch)
             for table in TABLES:
                 self.execute(f"DELETE FROM {table.name} WHERE {BRANCH} = ?", (branch,))
-                frame = frames.get(table.name)
-                if frame is not None and len(frame):
-                    self.insert_frame(table, _shaped(frame, table, branch))
+                if table.name in rows and rows[table.name].num_rows:
+                    self.insert_rows(table, rows[table.name])
             self.execute(f"INSERT INTO loads ({BRANCH}, file, sha256, rows, as_of, loaded_at) VALUES (?, ?, ?, ?, ?, ?)",
                          (branch, load["file"], load["sha256"], load["rows"], load["as_of"], load["loaded_at"]))
 
@@ -162,23 +161,35 @@ class Store(ABC):
         return counts
 
 
-def _shaped(frame: pd.DataFrame, table: Table, branch: str) -> pd.DataFrame:
-    """Exactly the table's columns, in its order, with the branch in front; absent columns empty."""
-    import pandas as pd
+def shaped_rows(branch: str, frames: dict[str, pd.DataFrame]) -> dict[str, pa.Table]:
+    """A branch's frames as the store's tables take them: each table's columns in its order, with the branch in
+    front, typed as its SQL column (dates as days); absent columns empty; a frame that is None, or of no table, is left out.  Arrow, not
+    pandas: the database scans it without a copy, and the loading workers make it, not the one process that writes."""
+    return {table.name: _shaped(frames[table.name], table, branch) for table in TABLES if frames.get(table.name) is not None}
 
-    out = pd.DataFrame({BRANCH: pd.Series([branch] * len(frame), dtype="string", index=frame.index)})
+
+def _shaped(frame: pd.DataFrame, table: Table, branch: str) -> pa.Table:
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrow_types = {"DATE": pa.date32(), "DOUBLE PRECISION": pa.float64(), "INTEGER": pa.int64(), "TEXT": pa.string()}
+    columns = {BRANCH: pa.repeat(pa.scalar(branch, pa.string()), len(frame))}
     for name, kind in table.columns:
-        values = frame[name] if name in frame else pd.Series(pd.NA, index=frame.index)
-        if kind == "DATE":
-            values = pd.to_datetime(values).dt.date.astype(object).where(values.notna(), None)
+        if name not in frame:
+            columns[name] = pa.nulls(len(frame), arrow_types[kind])
+            continue
+        values = frame[name]
+        if kind == "DATE":  # the day of each moment
+            moments = pa.array(pd.to_datetime(values).astype("datetime64[s]"), from_pandas=True)
+            columns[name] = pc.cast(moments, pa.date32(), safe=False)
         elif kind == "DOUBLE PRECISION":
-            values = pd.to_numeric(values, errors="coerce").astype("float64")
+            columns[name] = pa.array(pd.to_numeric(values, errors="coerce").astype("float64"), from_pandas=True)
         elif kind == "INTEGER":
-            values = pd.to_numeric(values, errors="coerce").astype("Int64")
+            columns[name] = pa.array(pd.to_numeric(values, errors="coerce").astype("Int64"), type=pa.int64(), from_pandas=True)
         else:
-            values = values.astype("string")
-        out[name] = values
-    return out.reset_index(drop=True)
+            columns[name] = pc.cast(pa.array(values.astype("string"), from_pandas=True), pa.string())
+    return pa.table(columns)
 
 
 def typed(arrow: pa.Table, table: Table) -> pd.DataFrame:
