@@ -79,7 +79,11 @@ def timed(command: list[str]) -> tuple[float, float]:
 
 
 def read_floor(books: list[Path]) -> float:
+    import logging
+
     import fastexcel
+
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)  # as csxl does: a column of mixed cells is no news here
 
     from csxl.schema import INPUT_SHEETS
 

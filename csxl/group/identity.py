@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..frameops import positions_in
+from ..frameops import lookup, positions_in
 from ..messages.addresses import mobile
 from .store import BRANCH
 
@@ -41,7 +41,7 @@ def group_customers(customers: pd.DataFrame, vehicles: pd.DataFrame) -> pd.Serie
     ids), each phone and each VIN passes the smallest label of its customers to all of them, until nothing
     changes.  A handful of numpy passes for a group of 100,000 customers, where a union-find walked them in Python.
     """
-    ids = pd.Series(sorted(customers["customer_id"].dropna().unique()), dtype="string")
+    ids = pd.Series(customers["customer_id"].dropna().unique(), dtype="string").sort_values(ignore_index=True)
     numbers = customers["phone"].map(mobile)
     links = []  # (customer, the phone or VIN it links through), both as positions
     for members, keys in ((positions_in(customers["customer_id"][numbers.notna()], ids), pd.factorize(numbers.dropna())[0]),
@@ -75,13 +75,13 @@ class GroupCustomers:
 def merged(frames: dict[str, pd.DataFrame]) -> GroupCustomers:
     frames = namespaced(frames)
     group_of = group_customers(frames["customers"], frames["vehicles"])
-    customers = frames["customers"].assign(group=lambda f: f["customer_id"].map(group_of))
+    customers = frames["customers"].assign(group=lambda f: lookup(f["customer_id"], group_of))
     branches_of = _branches_of(customers)
     spread = customers.groupby("group")[BRANCH].nunique()
-    shared_by_branch = customers[customers["group"].map(spread) > 1].groupby(BRANCH)["group"].nunique()
+    shared_by_branch = customers[lookup(customers["group"], spread) > 1].groupby(BRANCH)["group"].nunique()
     for key in ("customers", "vehicles", "visits", "complaints"):
         frame = frames[key]
-        frame["customer_id"] = frame["customer_id"].map(group_of).fillna(frame["customer_id"]).astype("string")
+        frame["customer_id"] = lookup(frame["customer_id"], group_of).fillna(frame["customer_id"]).astype("string")
     frames["customers"] = frames["customers"].drop_duplicates("customer_id").reset_index(drop=True)
     cars = frames["vehicles"]
     frames["vehicles"] = cars[cars["vin"].isna() | ~cars["vin"].duplicated()].reset_index(drop=True)
