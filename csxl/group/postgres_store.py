@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import io
 from contextlib import contextmanager
-
-import pandas as pd
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from ..errors import GroupStoreUnreachable
-from .store import BRANCH, Store, Table, typed
+from .store import BRANCH, Store, Table, arrow_type, typed
 
-
-_ARROW_TYPES = {"DATE": pa.date32(), "DOUBLE PRECISION": pa.float64(), "INTEGER": pa.int64()}
+if TYPE_CHECKING:  # imported where rows go in or come out: a reload that skips every file needs neither
+    import pandas as pd
+    import pyarrow as pa
 
 
 def _csv(rows: pa.Table) -> bytes:
@@ -83,6 +82,7 @@ class PostgresStore(Store):
 
     def read_table(self, table: Table) -> pd.DataFrame:
         """COPY … TO STDOUT as CSV, parsed by Arrow: a million rows as Python tuples cost gigabytes."""
+        import pyarrow as pa
         import pyarrow.csv as pacsv
 
         names = [BRANCH, *(name for name, _ in table.columns)]
@@ -93,7 +93,7 @@ class PostgresStore(Store):
             for chunk in copy:
                 out.write(chunk)
         kinds = dict(table.columns)
-        schema = pa.schema([(n, _ARROW_TYPES.get(kinds.get(n), pa.string())) for n in names])
+        schema = pa.schema([(n, arrow_type(kinds.get(n, "TEXT"))) for n in names])
         if not out.tell():
             return typed(schema.empty_table(), table)
         out.seek(0)

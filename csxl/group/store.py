@@ -161,6 +161,13 @@ class Store(ABC):
         return counts
 
 
+def arrow_type(kind: str) -> pa.DataType:
+    """The Arrow type a column of SQL type ``kind`` travels as."""
+    import pyarrow as pa
+
+    return {"DATE": pa.date32(), "DOUBLE PRECISION": pa.float64(), "INTEGER": pa.int64()}.get(kind, pa.string())
+
+
 def shaped_rows(branch: str, frames: dict[str, pd.DataFrame]) -> dict[str, pa.Table]:
     """A branch's frames as the store's tables take them: each table's columns in its order, with the branch in
     front, typed as its SQL column (dates as days); absent columns empty; a frame that is None, or of no table, is left out.  Arrow, not
@@ -173,11 +180,10 @@ def _shaped(frame: pd.DataFrame, table: Table, branch: str) -> pa.Table:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arrow_types = {"DATE": pa.date32(), "DOUBLE PRECISION": pa.float64(), "INTEGER": pa.int64(), "TEXT": pa.string()}
     columns = {BRANCH: pa.repeat(pa.scalar(branch, pa.string()), len(frame))}
     for name, kind in table.columns:
         if name not in frame:
-            columns[name] = pa.nulls(len(frame), arrow_types[kind])
+            columns[name] = pa.nulls(len(frame), arrow_type(kind))
             continue
         values = frame[name]
         if kind == "DATE":  # the day of each moment
