@@ -104,8 +104,8 @@ def test_the_group_counts_a_shared_customer_once(store_spec, branches):
 
 
 @pytest.mark.parametrize("start", ["fork", "spawn"])
-def test_the_branches_computed_in_worker_processes_equal_those_computed_in_this_one(start, tmp_path, branches, monkeypatch):
-    """Forked workers read the branches' frames from the parent's memory; spawned ones (Windows) are sent them."""
+def test_the_tabs_computed_in_worker_processes_equal_those_computed_in_this_one(start, tmp_path, branches, monkeypatch):
+    """Forked workers read the frames from the parent's memory; spawned ones (Windows) are sent them."""
     import multiprocessing
 
     from csxl.group import report
@@ -120,7 +120,7 @@ def test_the_branches_computed_in_worker_processes_equal_those_computed_in_this_
     assert list(spread) == list(here)
     for sheet, frame in here.items():
         pd.testing.assert_frame_equal(spread[sheet], frame, obj=sheet.zh)
-    assert report._INHERITED_JOBS == []  # the parent lets go of the frames once the workers are done
+    assert report._INHERITED_TASKS == []  # the parent lets go of the frames once the workers are done
 
 
 def test_unchanged_reload_is_skipped_and_a_changed_branch_replaces_only_its_rows(store_spec, branches, tmp_path):

@@ -16,6 +16,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 
 import pandas as pd
 
@@ -77,15 +78,14 @@ def group_report(data: GroupData, today: dt.date, month: str | None = None, lang
     sent = rows_by_branch(data.sent, data.branches)
     jobs = [(frames, replace(data.settings.get(b, Settings()), lang=lang), today, month, sent[b])
             for b, frames in data.by_branch().items()]
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
-    if workers > 1:  # the branches in worker processes while this one joins the group's customers and computes its tabs
-        with _branch_pool(workers, jobs) as (pool, handles):
-            pending = pool.map(_branch_reports, handles)
-            group_tabs, group_row, group = _group_reports(data, lang, today, month)
-            computed = list(pending)
+    # the group's tabs first (the longest task), then the branches', each taken by whichever worker is free
+    tasks = [partial(_group_reports, data, lang, today, month), *(partial(_branch_reports, job) for job in jobs)]
+    workers = min(workers or os.cpu_count() or 1, len(tasks))
+    if workers > 1:
+        with _pool(workers, tasks) as (pool, handles):
+            (group_tabs, group_row, group), *computed = pool.map(_run, handles)
     else:
-        computed = [_branch_reports(job) for job in jobs]
-        group_tabs, group_row, group = _group_reports(data, lang, today, month)
+        (group_tabs, group_row, group), *computed = (task() for task in tasks)
     per_branch = dict(zip(data.branches, (reports for reports, _ in computed)))
     total = GROUP_TOTAL.label(lang)
     figures = {**{b: row for b, (_, row) in zip(data.branches, computed)}, total: group_row}
@@ -113,33 +113,38 @@ def group_report(data: GroupData, today: dt.date, month: str | None = None, lang
 
 
 def _group_reports(data: GroupData, lang: str, today: dt.date, month: str):
+    """The group's tabs and 门店对比 row, and who its customers are (without the merged frames, which stay where they were made)."""
     group = merged(data.frames)
     tabs, row = _branch_reports((group.frames, replace(Settings(), lang=lang), today, month, data.sent.drop(columns=BRANCH)))
-    return tabs, row, group
+    return tabs, row, replace(group, frames={})
 
 
-# the branches' jobs as forked workers inherit them: a job handed to a worker is then its index, not its frames
-_INHERITED_JOBS: list = []
+# the tasks as forked workers inherit them: a task handed to a worker is then its index, not its frames
+_INHERITED_TASKS: list = []
 
 
 @contextmanager
-def _branch_pool(workers: int, jobs: list):
-    """A pool for the branches' jobs, and the handles to pass it.  Forked workers read the jobs from this
-    process's memory (a group's frames are hundreds of MB: pickling them to the workers cost about a second
-    at 1M visits); where processes are spawned (Windows), each job travels with its frames."""
+def _pool(workers: int, tasks: list):
+    """A pool for ``tasks``, and the handles to pass it.  Forked workers read the tasks from this process's
+    memory (a group's frames are hundreds of MB: pickling them to the workers cost about a second at 1M
+    visits); where processes are spawned (Windows), each task travels with its frames."""
     forked = multiprocessing.get_start_method() == "fork"
     if forked:
-        _INHERITED_JOBS[:] = jobs
+        _INHERITED_TASKS[:] = tasks
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context()) as pool:
-            yield pool, (range(len(jobs)) if forked else jobs)
+            yield pool, (range(len(tasks)) if forked else tasks)
     finally:
-        _INHERITED_JOBS.clear()
+        _INHERITED_TASKS.clear()
+
+
+def _run(task):
+    return _INHERITED_TASKS[task]() if isinstance(task, int) else task()
 
 
 def _branch_reports(job) -> tuple[dict[Sheet, pd.DataFrame], dict]:
     """One branch's (or the group's) report tabs and its 门店对比 row, read off those tabs."""
-    frames, settings, today, month, sent = _INHERITED_JOBS[job] if isinstance(job, int) else job
+    frames, settings, today, month, sent = job
     reports = build_reports(frames, settings, today, WorkCalendar(), sent, month)
     return reports, _comparison_row(reports, frames, settings.lang, month)
 
