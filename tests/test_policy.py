@@ -101,10 +101,14 @@ def test_a_held_message_goes_once_the_week_allows(tmp_path):
     vehicles = [{"vin": "V1", "customer_id": "C1", "plate": "粤B1", "insurance_due": D(2026, 11, 28)}]
     path = build_template(tmp_path / "台账.xlsx", rows={"customers": customers, "vehicles": vehicles},
                           settings={"send_channel": "短信优先", "weekly_contact_cap": "1"})
-    assert sorted(outcome(jobs.remind(path, D(2026, 11, 26), send=True).decisions)) == [
+
+    def send_on(day):  # as the scheduler runs, judged at 设置 发送时间: on the real today the clock's hour would decide
+        return jobs.remind(path, day, send=True, scheduled=True)
+
+    assert sorted(outcome(send_on(D(2026, 11, 26)).decisions)) == [
         ("C1", "生日关怀", SKIP, HELD_OVER_CAP), ("C1", "续保提醒", SEND, None)]
-    later = jobs.remind(path, D(2026, 12, 1), send=True)  # 11-26 is still within 7 days: held
+    later = send_on(D(2026, 12, 1))  # 11-26 is still within 7 days: held
     assert [(d.kind, d.reason) for d in later.decisions] == [("生日关怀", HELD_OVER_CAP)]
-    sent_day = jobs.remind(path, D(2026, 12, 3), send=True)  # 11-26 + 7 days: the cap frees, the wish goes on the day
+    sent_day = send_on(D(2026, 12, 3))  # 11-26 + 7 days: the cap frees, the wish goes on the day
     assert [(d.kind, d.action) for d in sent_day.decisions] == [("生日关怀", SEND)]
     assert len(list((tmp_path / "outbox").glob("*.sms.txt"))) == 2
