@@ -49,6 +49,11 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
+def _boolean_text(value: bytes) -> str:
+    """A boolean cell's value as a reader writes it."""
+    return "false" if value.strip() in (b"0", b"") else "true"
+
+
 @dataclass(frozen=True)
 class HiddenCell:
     row: int  # the Excel row number
@@ -96,7 +101,7 @@ def _cell_at(piece: bytes, hit: int) -> HiddenCell | None:
     if cell_type is not None and cell_type.group(1) == b"e":
         return HiddenCell(row, column, _unescape(value.group(1)) if value else "#N/A", ERROR)
     if cell_type is not None and cell_type.group(1) == b"b" and value is not None:
-        return HiddenCell(row, column, "false" if value.group(1).strip() in (b"0", b"") else "true", BOOLEAN)
+        return HiddenCell(row, column, _boolean_text(value.group(1)), BOOLEAN)
     formula = _FORMULA.search(cell, tag_end)
     if formula is not None and (value is None or not value.group(1)):
         return HiddenCell(row, column, "=" + _unescape(formula.group(1) or b""), UNCALCULATED)
@@ -117,7 +122,7 @@ def _booleans(piece: bytes) -> list[HiddenCell]:
     marks = piece.count(_BOOLEAN_MARK)
     if not marks:
         return []
-    found = [HiddenCell(int(row), _column_index(letters), "false" if value.strip() in (b"0", b"") else "true", BOOLEAN)
+    found = [HiddenCell(int(row), _column_index(letters), _boolean_text(value), BOOLEAN)
              for letters, row, value in _BOOLEAN_CELL.findall(piece)]
     if len(found) == marks:
         return found

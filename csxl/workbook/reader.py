@@ -33,7 +33,7 @@ from ..settings import Settings, parse_settings
 from .convert import as_strings, is_plain_number, number_text, to_choices, to_dates, to_numbers, trimmed, typed_dates, typed_numbers
 from .hiddencells import BOOLEAN, ERROR, EXCEL_ERRORS, HiddenCell, first_used_column, hidden_cells
 from .package import Package
-from .typedread import NeedsText, OddCells, check_moments, check_numbers, load_typed, typed_columns
+from .typedread import NeedsText, OddCells, check_moments, check_numbers, load_typed, odd_cells_by, typed_columns
 from .validate import validate
 from .writer import find_sheet, find_sheet_name
 
@@ -275,13 +275,8 @@ def _valid(array: pa.Array) -> np.ndarray:
 
 def _booleans_by_column(hidden: list[HiddenCell], names: list[str], header_row: int) -> dict[str, OddCells]:
     """The boolean cells below the header, per column name, as row offsets and the text a reader gives them."""
-    found: dict[str, tuple[list[int], list[str]]] = {}
-    for cell in hidden:
-        if cell.kind == BOOLEAN and cell.row > header_row and 0 <= cell.column < len(names):
-            offsets, texts = found.setdefault(names[cell.column], ([], []))
-            offsets.append(cell.row - header_row - 1)
-            texts.append(cell.value)
-    return {name: OddCells(np.asarray(offsets, dtype="int64"), pa.array(texts, pa.string())) for name, (offsets, texts) in found.items()}
+    return odd_cells_by((names[cell.column], cell.row - header_row - 1, cell.value) for cell in hidden
+                        if cell.kind == BOOLEAN and cell.row > header_row and 0 <= cell.column < len(names))
 
 
 def frames_from_records(records: dict[str, list[dict]], lang: str = "zh") -> tuple[dict[str, pd.DataFrame], list[Problem]]:

@@ -60,6 +60,16 @@ class OddCells:
     texts: pa.Array
 
 
+def odd_cells_by(cells) -> dict:
+    """``cells`` — (key, row offset, text) in the order found — as `OddCells` per key (a column's index or name)."""
+    found: dict = {}
+    for key, offset, text in cells:
+        offsets, texts = found.setdefault(key, ([], []))
+        offsets.append(offset)
+        texts.append(text)
+    return {key: OddCells(np.asarray(offsets, dtype="int64"), pa.array(texts, pa.string())) for key, (offsets, texts) in found.items()}
+
+
 def typed_columns(sheet: Sheet) -> bool:
     return any(c.type in TYPED for c in sheet.columns)
 
@@ -82,14 +92,9 @@ def load_typed(reader: fastexcel.ExcelReader, name: str, sheet: Sheet) -> tuple[
             raise
         raise NeedsText(f"fastexcel panicked: {exc}") from None
     table = pa.Table.from_batches([batch])
-    found: dict[int, tuple[list[int], list[str | None]]] = {}
-    for error in errors.errors if errors is not None else ():
-        offset, column = error.offset_position
-        offsets, texts = found.setdefault(column, ([], []))
-        offsets.append(offset)
-        texts.append(_cell_text(error.detail))
-    return table, {table.column_names[index]: OddCells(np.asarray(offsets, dtype="int64"), pa.array(texts, pa.string()))
-                   for index, (offsets, texts) in found.items()}
+    found = odd_cells_by((error.offset_position[1], error.offset_position[0], _cell_text(error.detail))
+                         for error in (errors.errors if errors is not None else ()))
+    return table, {table.column_names[index]: cells for index, cells in found.items()}
 
 
 def _cell_text(detail: str) -> str | None:
