@@ -238,11 +238,14 @@ TEXT_DATES = ["2026年3月5日", "2026/3/5", " 2026-03-05 ", "2026-03-05 13:30:0
 TEXT_NUMBERS = ["12,000元", "¥3500", "约15万", "1e3", " 12 ", "八", "7.5", "  ", "", "-0"]
 within_excel = st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 12, 30))
 errors = st.sampled_from([Error("#N/A"), Error("#REF!"), Formula("1/0")])
+# not a formula: xlsxwriter saves one with the result 0, and in a date column that is serial 0 (1900-01-00), which
+# reads the sheet as text — a hostile cell, left to the strategy above
+date_errors = st.sampled_from([Error("#N/A"), Error("#REF!")])
 # What a typed column holds in a workbook the typed read should take in its stride: its own type mostly, and odd cells it
 # converts from their text; what makes it read the sheet as text instead is left to the hostile cells above.
 TYPED_CELLS = {
     ColumnType.DATE: st.one_of(st.none(), within_excel, within_excel.map(lambda d: d.replace(hour=0, minute=0, second=0, microsecond=0)),
-                               st.sampled_from(TEXT_DATES), st.booleans(), errors,
+                               st.sampled_from(TEXT_DATES), st.booleans(), date_errors,
                                st.integers(1, 2_958_464), st.floats(1, 2_958_464)),
     ColumnType.NUMBER: st.one_of(st.none(), st.integers(-10**9, 10**9), st.floats(-1e9, 1e9), st.sampled_from(TEXT_NUMBERS),
                                  st.booleans(), errors),
