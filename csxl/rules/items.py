@@ -12,6 +12,7 @@ from ..schema import MESSAGE_KINDS as SCHEMA_MESSAGE_KINDS
 # messages the occasion (birthday, holiday, expiry date) and the last day a
 # message still makes sense.
 ITEM_COLUMNS = ["kind", "customer_id", "vin", "due_date", "occasion", "expires", "note", "holiday"]
+_DATE_COLUMNS = ("due_date", "occasion", "expires")
 
 # What the send journal hands the rules: messages already sent, and the day of the run that sent each.
 SENT_COLUMNS = ["customer_id", "vin", "kind", "occasion", "sent_day"]
@@ -24,22 +25,28 @@ MESSAGE_KINDS = GREETING_KINDS + REMINDER_KINDS
 
 def empty_items() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="string") for c in ITEM_COLUMNS})
-    for c in ("due_date", "occasion", "expires"):
+    for c in _DATE_COLUMNS:
         frame[c] = pd.Series(dtype="datetime64[s]")
     return frame
 
 
 def make_items(**columns) -> pd.DataFrame:
-    frame = pd.DataFrame(columns)
+    """Items from ``columns`` (Series aligned on their index, lists, or one value for every row), typed as `empty_items`.
+
+    Each column typed apart and the frame made once: a dozen rules call this on every refresh, and assigning
+    the columns into a frame one by one took about a fifth of the due rules' time on a 5,000-customer branch.
+    """
+    given = pd.DataFrame(columns)
+    typed = {}
     for c in ITEM_COLUMNS:
-        if c not in frame:
-            frame[c] = pd.NA
-    frame = frame[ITEM_COLUMNS]
-    for c in ("due_date", "occasion", "expires"):
-        frame[c] = pd.to_datetime(frame[c]).astype("datetime64[s]")
-    for c in ("kind", "customer_id", "vin", "note", "holiday"):
-        frame[c] = frame[c].astype("string")
-    return frame.reset_index(drop=True)
+        if c not in given:
+            typed[c] = pd.array([pd.NA] * len(given), dtype="datetime64[s]" if c in _DATE_COLUMNS else "string")
+        elif c in _DATE_COLUMNS:
+            values = given[c]
+            typed[c] = (values if values.dtype == "datetime64[s]" else pd.to_datetime(values).astype("datetime64[s]")).array
+        else:
+            typed[c] = given[c].astype("string").array
+    return pd.DataFrame(typed)
 
 
 def empty_sent() -> pd.DataFrame:
