@@ -347,3 +347,16 @@ def test_every_tab_from_build_reports_matches_its_schema(settings):
         assert list(frame.columns) == sheet.keys, sheet.key
     management = management_report(f, settings, TODAY, WorkCalendar(), EMPTY_SENT, "2026-11")
     assert set(management[FOLLOWUP_MONTHLY]["period"]) == {"2026-11"}
+
+
+def test_tabs_left_out_are_not_computed_unless_another_tab_is_computed_from_them(settings):
+    f = _followup_book()
+    every = build_reports(f, settings, TODAY, WorkCalendar())
+    some = build_reports(f, settings, TODAY, WorkCalendar(), leave_out={RECTIFICATION, SAMPLING, CUSTOMER_VALUE, FOLLOWUP_MONTHLY})
+    assert RECTIFICATION not in some and SAMPLING not in some
+    # 客户分析 is computed from 客户价值 and 客服月报 from 回访月报: left out, they are computed all the same
+    assert set(some) == set(every) - {RECTIFICATION, SAMPLING}
+    for sheet, frame in some.items():
+        pd.testing.assert_frame_equal(frame, every[sheet], obj=sheet.key)
+    fewer = build_reports(f, settings, TODAY, WorkCalendar(), leave_out={CUSTOMER_VALUE, CUSTOMER_ANALYSIS})
+    assert set(fewer) == set(every) - {CUSTOMER_VALUE, CUSTOMER_ANALYSIS}

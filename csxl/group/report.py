@@ -115,7 +115,8 @@ def group_report(data: GroupData, today: dt.date, month: str | None = None, lang
 def _group_reports(data: GroupData, lang: str, today: dt.date, month: str):
     """The group's tabs and 门店对比 row, and who its customers are (without the merged frames, which stay where they were made)."""
     group = merged(data.frames)
-    tabs, row = _branch_reports((group.frames, replace(Settings(), lang=lang), today, month, data.sent.drop(columns=BRANCH)))
+    tabs, row = _branch_reports((group.frames, replace(Settings(), lang=lang), today, month, data.sent.drop(columns=BRANCH)),
+                                leave_out=LIST_TABS)
     return tabs, row, replace(group, frames={})
 
 
@@ -142,10 +143,10 @@ def _run(task):
     return _INHERITED_TASKS[task]() if isinstance(task, int) else task()
 
 
-def _branch_reports(job) -> tuple[dict[Sheet, pd.DataFrame], dict]:
+def _branch_reports(job, leave_out=()) -> tuple[dict[Sheet, pd.DataFrame], dict]:
     """One branch's (or the group's) report tabs and its 门店对比 row, read off those tabs."""
     frames, settings, today, month, sent = job
-    reports = build_reports(frames, settings, today, WorkCalendar(), sent, month)
+    reports = build_reports(frames, settings, today, WorkCalendar(), sent, month, leave_out=leave_out)
     return reports, _comparison_row(reports, frames, settings.lang, month)
 
 

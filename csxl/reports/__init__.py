@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 import pandas as pd
 
@@ -26,10 +27,13 @@ __all__ = ["build_reports", "charts_for", "last_complete_month", "management_rep
 def build_reports(
     frames: dict[str, pd.DataFrame], settings: Settings, today: dt.date, calendar: WorkCalendar,
     sent_days: pd.DataFrame | None = None, month: str | None = None, progress=None, tasks: pd.DataFrame | None = None,
+    leave_out: Collection[Sheet] = (),
 ) -> dict[Sheet, pd.DataFrame]:
     """Every report tab; ``month`` is the 客服月报's (default: the last complete month before ``today``).
 
     ``tasks`` are the follow-up tasks of ``today`` when the caller computed them already (the due rules do).
+    ``leave_out``: tabs the caller has no use for (the group's list tabs are its branches' rows); a tab another
+    one is computed from is computed all the same.
     """
     sent_days = _or_none_sent(sent_days)
     tasks = followup_tasks(frames, settings, today) if tasks is None else tasks
@@ -46,8 +50,11 @@ def build_reports(
         (MONTHLY_REPORT, lambda: monthly_report(month or last_complete_month(today), tasks, frames, settings, today, sent_days, calendar,
                                                      reports[FOLLOWUP_MONTHLY])),
     ]
+    needed = {CUSTOMER_VALUE: CUSTOMER_ANALYSIS, FOLLOWUP_MONTHLY: MONTHLY_REPORT}  # tab: the tab computed from it
     reports: dict[Sheet, pd.DataFrame] = {}
     for sheet, make in steps:
+        if sheet in leave_out and needed.get(sheet, sheet) in leave_out:
+            continue
         if progress:
             progress(sheet.name(settings.lang))
         reports[sheet] = make()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from ..calendars.workdays import WorkCalendar
@@ -25,13 +27,41 @@ HANDOVER_LATE = "资料交接逾期"
 HANDOVER_INCOMPLETE = "资料交接不全"  # submitted with required documents missing (the 季效考核 counts both)
 
 
+@dataclass(frozen=True)
+class MonthBasis:
+    """What the monthly figures need that no month changes: computed once for this month and last."""
+
+    first_car: pd.Series  # per customer, the first car's delivery date
+    closed: pd.Series  # per complaint
+    complaint_deadlines: pd.Series
+    handover_deadlines: pd.Series
+    handovers_incomplete: pd.Series
+    low_scores: pd.DataFrame  # every low-score visit with its rectification's deadline and done date
+
+    @classmethod
+    def of(cls, frames: dict[str, pd.DataFrame], settings: Settings, as_of, calendar: WorkCalendar) -> MonthBasis:
+        complaints, handover, visits = frames["complaints"], frames["handover"], frames["visits"]
+        low = visits[low_score_rows(visits, settings)]
+        return cls(
+            first_car=frames["vehicles"].groupby("customer_id")["delivery_date"].min(),
+            closed=is_closed(complaints), complaint_deadlines=complaint_deadline(complaints, settings),
+            handover_deadlines=handover_deadlines(handover, settings, calendar),
+            handovers_incomplete=incomplete_handovers(handover, settings),
+            # the state's deadline and done date do not depend on the day it is judged on; only its 逾期 does, unused here
+            low_scores=rectification_state(low, frames["rectification_log"], settings, calendar, as_of),
+        )
+
+
 def month_figures(month: str, tasks: pd.DataFrame, frames: dict[str, pd.DataFrame], settings: Settings, as_of,
-                  sent: pd.DataFrame, calendar: WorkCalendar, followups: pd.DataFrame | None = None) -> dict[str, float]:
+                  sent: pd.DataFrame, calendar: WorkCalendar, followups: pd.DataFrame | None = None,
+                  basis: MonthBasis | None = None) -> dict[str, float]:
     """Every figure of the monthly report for ``month`` (follow-ups as of ``as_of``, states at the month's end).
 
     ``followups``: 回访月报 rows as of ``as_of`` already computed; ``month``'s are computed unless among them.
+    ``basis``: `MonthBasis.of` the same frames, when the caller has it already.
     """
     first, last = month_bounds(month)
+    basis = basis or MonthBasis.of(frames, settings, as_of, calendar)
     if followups is None or not (followups["period"] == month).any():
         followups = followup_report(tasks, frames["visits"], settings, as_of, MONTH, [month])
     follow = followups[followups["period"] == month].set_index("kind")
@@ -42,17 +72,16 @@ def month_figures(month: str, tasks: pd.DataFrame, frames: dict[str, pd.DataFram
         "回访次数": follow.at["合计", "calls"], "接通率": follow.at["合计", "reach_rate"],
         "平均总体满意度": follow.at["合计", "overall"], "低分数": follow.at["合计", "low_scores"],
     }
-    first_car = frames["vehicles"].groupby("customer_id")["delivery_date"].min()
-    figures["新增客户"] = int(first_car.between(first, last).sum())
+    figures["新增客户"] = int(basis.first_car.between(first, last).sum())
     figures["流失风险客户"] = int(churn_risk(frames, settings, last.date()).sum())
 
     complaints = frames["complaints"]
     received = complaints["received_date"]
-    closed_in_month = is_closed(complaints) & complaints["closed_date"].between(first, last)
-    open_at_end = (received <= last) & ~(is_closed(complaints) & ~(complaints["closed_date"] > last))
+    closed_in_month = basis.closed & complaints["closed_date"].between(first, last)
+    open_at_end = (received <= last) & ~(basis.closed & ~(complaints["closed_date"] > last))
     figures["投诉受理"] = int(received.between(first, last).sum())
     figures["投诉结案"] = int(closed_in_month.sum())
-    figures["超期未结投诉"] = int((open_at_end & (complaint_deadline(complaints, settings) < last)).sum())
+    figures["超期未结投诉"] = int((open_at_end & (basis.complaint_deadlines < last)).sum())
     figures["平均处理天数"] = (complaints["closed_date"] - received).dt.days[closed_in_month].mean()
 
     sent_in_month = sent[sent["sent_day"].between(first, last)] if not sent.empty else sent
@@ -62,20 +91,18 @@ def month_figures(month: str, tasks: pd.DataFrame, frames: dict[str, pd.DataFram
     cars = frames["vehicles"][~(frames["vehicles"]["delivery_date"] > last)]
     figures["回厂率"] = ratio(int(return_rate_cars(cars, frames["services"], last).sum()), len(cars))
 
-    handover = frames["handover"]
-    deadline = handover_deadlines(handover, settings, calendar)
+    handover, deadline = frames["handover"], basis.handover_deadlines
     late = deadline.between(first, last) & ~(handover["submitted_date"] <= deadline)
     figures[HANDOVER_LATE] = int(late.sum())
     for clerk, count in handover.loc[late, "clerk"].fillna("—").value_counts().sort_index().items():
         figures[f"{HANDOVER_LATE}·{clerk}"] = int(count)
-    visits, log = frames["visits"], frames["rectification_log"]
-    low = visits[low_score_rows(visits, settings) & (visits["visit_date"] <= last)]
-    state = rectification_state(low, log, settings, calendar, last.date())
+    log, state = frames["rectification_log"], basis.low_scores
+    state = state[state["visit_date"] <= last]
     due_in_month = state["deadline"].between(first, last)
     figures["整改完成率"] = ratio(int((due_in_month & (state["done_date"] <= state["deadline"])).sum()), int(due_in_month.sum()))
     called = log["revisit_date"].between(first, last)
     figures["复访满意率"] = ratio(int((called & log["revisit_result"].eq("满意").fillna(False)).sum()), int(called.sum()))
-    lacking = deadline.between(first, last) & incomplete_handovers(handover, settings)
+    lacking = deadline.between(first, last) & basis.handovers_incomplete
     figures[HANDOVER_INCOMPLETE] = int(lacking.sum())
     for clerk, count in handover.loc[lacking, "clerk"].fillna("—").value_counts().sort_index().items():
         figures[f"{HANDOVER_INCOMPLETE}·{clerk}"] = int(count)
@@ -85,8 +112,9 @@ def month_figures(month: str, tasks: pd.DataFrame, frames: dict[str, pd.DataFram
 def monthly_report(month: str, tasks, frames, settings: Settings, as_of, sent: pd.DataFrame, calendar: WorkCalendar,
                    followups: pd.DataFrame | None = None) -> pd.DataFrame:
     """``followups``: the 回访月报 as of ``as_of``, if computed already (it holds this month and last unless ``month`` is older)."""
-    this = month_figures(month, tasks, frames, settings, as_of, sent, calendar, followups)
-    last = month_figures(previous_month(month), tasks, frames, settings, as_of, sent, calendar, followups)
+    basis = MonthBasis.of(frames, settings, as_of, calendar)
+    this = month_figures(month, tasks, frames, settings, as_of, sent, calendar, followups, basis)
+    last = month_figures(previous_month(month), tasks, frames, settings, as_of, sent, calendar, followups, basis)
     items = list(this) + [k for k in last if k not in this]  # a clerk late only last month still gets a row
     frame = pd.DataFrame({
         "item": items,
