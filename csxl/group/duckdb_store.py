@@ -50,6 +50,11 @@ class DuckdbStore(Store):
         """The store holds every branch's customers: readable by exactly those who may read the workbook."""
         os.chmod(self.path, stat.S_IMODE(Path(workbook).stat().st_mode))
 
+    def leave_cores_to_workers(self) -> None:
+        # DuckDB's own threads would compete with the preparing workers for the cores, for a branch's insertion
+        # that is small; the store read of a report keeps every thread
+        self._con.execute("SET threads = 1")
+
     def execute(self, sql: str, params: tuple = ()) -> None:
         self._con.execute(sql, list(params))
 

@@ -118,6 +118,7 @@ def load_branches(store: Store, paths: list[Path], today: dt.date, replace: bool
     jobs = [(p, today, d, workers <= 1) for p, d in todo]
     prepared: Iterator[Prepared | Exception]
     if workers > 1:
+        store.leave_cores_to_workers()
         pool = ProcessPoolExecutor(workers)
         prepared = pool.map(_prepare_job, jobs)
     else:

@@ -78,6 +78,9 @@ class Store(ABC):
     def recover(self) -> None:
         """After a failed statement outside a transaction: ready for the next one."""
 
+    def leave_cores_to_workers(self) -> None:
+        """While worker processes prepare the branches, this process's database work keeps to one thread."""
+
     def create_or_migrate(self) -> None:
         """Tables created on first use, columns added when the schema grew; nothing to do (nor any right needed) when current."""
         version = self.schema_version()
