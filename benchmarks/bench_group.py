@@ -7,8 +7,10 @@ Builds the branch workbooks once into benchmarks/out/group-<branches>-<customers
 single workbook of the same total size for the reports comparison.  Then, in one run:
 
 - floor: fastexcel reading every input sheet of every branch file into Arrow (no csxl code);
-- load: `csxl group load STORE BOOK...` of all branches, whole process, wall time and peak memory
-  (DuckDB; with --postgres also a PostgreSQL started from the machine's binaries, on loopback);
+- load: `csxl group load STORE BOOK...` of all branches, whole process, wall time, CPU time of all its
+  processes and peak memory (DuckDB; with --postgres also a PostgreSQL started from the machine's
+  binaries, on loopback). The CPU time says what the load costs where the wall time on two shared
+  cores says as much about the host's other tenants;
 - reload: the same command again with nothing changed (every file skipped by its sha256);
 - report: `csxl group report`, whole process, against the reports phase of `csxl refresh` on the
   single workbook of the same total size (`jobs.compute_reports`, in-process), and its three phases
@@ -69,18 +71,29 @@ sys.exit(code)
 """
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak MB) of one whole csxl process (its worker processes included)."""
+def timed(command: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, peak MB, CPU seconds) of one whole csxl process (its worker processes included)."""
+    before = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _PEAK, *command], capture_output=True, text=True)
     took = time.perf_counter() - started
     if done.returncode:
         raise SystemExit(f"{command[:2]} failed: {done.stderr.strip()}")
     peak = int(done.stderr.rsplit("PEAK ", 1)[1].split()[0])
-    return took, peak / 1024
+    return took, peak / 1024, _children_cpu() - before
 
 
-def read_floor(books: list[Path]) -> float:
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes, and of theirs: a measure the host's other
+    tenants do not inflate, where wall time on two shared cores varies by a third from run to run."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def read_floor(books: list[Path]) -> tuple[float, float]:
+    """(wall, CPU) seconds of reading every input sheet of ``books`` into Arrow with fastexcel, one file after another."""
     import logging
 
     import fastexcel
@@ -89,13 +102,13 @@ def read_floor(books: list[Path]) -> float:
 
     from csxl.schema import INPUT_SHEETS
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for book in books:
         reader = fastexcel.read_excel(str(book))
         for sheet in INPUT_SHEETS:
             if sheet.zh in reader.sheet_names:
                 reader.load_sheet_by_name(sheet.zh).to_arrow()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def main() -> None:
@@ -119,7 +132,7 @@ def main() -> None:
 
         build(single, args.customers, args.visits)
 
-    floor = read_floor(books)
+    floor, floor_cpu = read_floor(books)
     rows = []
     stores = {"duckdb": str(folder / "group.duckdb")}
     server = None
@@ -133,16 +146,19 @@ def main() -> None:
             if kind == "duckdb":
                 for leftover in folder.glob("group.duckdb*"):
                     leftover.unlink()
-            load, load_peak = timed(["group", "load", spec, *map(str, books), "--today", str(TODAY)])
-            reload, _ = timed(["group", "load", spec, *map(str, books), "--today", str(TODAY)])
+            load, load_peak, load_cpu = timed(["group", "load", spec, *map(str, books), "--today", str(TODAY)])
+            reload, _, _ = timed(["group", "load", spec, *map(str, books), "--today", str(TODAY)])
             report_out = folder / f"group-report-{kind}.xlsx"
-            report, report_peak = timed(["group", "report", spec, "--today", str(TODAY), "-o", str(report_out)])
+            report, report_peak, _ = timed(["group", "report", spec, "--today", str(TODAY), "-o", str(report_out)])
             size = sum(p.stat().st_size for p in folder.glob("group.duckdb*")) if kind == "duckdb" else _pg_size(spec)
-            rows.append((kind, load, load_peak, reload, report, report_peak, size))
+            rows.append((kind, load, load_peak, load_cpu, reload, report, report_peak, size))
     finally:
         if server:
             server.stop()
             shutil.rmtree(server.folder, ignore_errors=True)
+
+    # before the single workbook is read: forked report workers would otherwise start from a process holding it
+    read, compute, write = report_phases(stores["duckdb"], folder)
 
     from csxl import jobs
     from csxl.workbook.reader import read_book
@@ -151,16 +167,17 @@ def main() -> None:
     started = time.perf_counter()
     jobs.compute_reports(book, TODAY)
     reports_phase = time.perf_counter() - started
-    read, compute, write = report_phases(stores["duckdb"], folder)
 
     print(f"\n{args.branches} branches, {args.customers} customers, {args.visits} visits in all; "
-          f"read floor (fastexcel → Arrow, every input sheet of every file): {floor:.1f} s; "
+          f"read floor (fastexcel → Arrow, every input sheet of every file): {floor:.1f} s ({floor_cpu:.1f} s CPU); "
           f"single-workbook reports phase at the same size: {reports_phase:.1f} s")
-    print(f"{'store':<11}{'load s':>8}{'÷ floor':>9}{'peak MB':>9}{'reload s':>10}{'report s':>10}{'÷ reports':>11}"
-          f"{'peak MB':>9}{'size MB':>9}{'s / M visits':>14}")
-    for kind, load, peak, reload, report, report_peak, size in rows:
-        print(f"{kind:<11}{load:>8.1f}{load / floor:>9.2f}{peak:>9.0f}{reload:>10.2f}{report:>10.1f}{report / reports_phase:>11.2f}"
-              f"{report_peak:>9.0f}{size / 1e6:>9.1f}{load / (args.visits / 1e6):>14.1f}")
+    print(f"{'store':<11}{'load s':>8}{'÷ floor':>9}{'CPU s':>7}{'CPU ÷ floor CPU':>17}{'peak MB':>9}{'reload s':>10}"
+          f"{'report s':>10}{'÷ reports':>11}{'peak MB':>9}{'size MB':>9}{'s / M visits':>14}")
+    for kind, load, peak, load_cpu, reload, report, report_peak, size in rows:
+        print(f"{kind:<11}{load:>8.1f}{load / floor:>9.2f}{load_cpu:>7.1f}{load_cpu / floor_cpu:>17.2f}{peak:>9.0f}{reload:>10.2f}"
+              f"{report:>10.1f}{report / reports_phase:>11.2f}{report_peak:>9.0f}{size / 1e6:>9.1f}{load / (args.visits / 1e6):>14.1f}")
+    print("CPU s: every process of the load (workers included); ÷ floor CPU: the work the load does for each second of "
+          "the floor's, which two cores of its own would turn into about half that in wall time")
     print(f"group report phases, in this process (duckdb): store read {read:.1f} s, tabs computed {compute:.1f} s "
           f"(÷ reports phase {compute / reports_phase:.2f}), workbook written {write:.1f} s")
 
