@@ -24,10 +24,7 @@ MESSAGE_KINDS = GREETING_KINDS + REMINDER_KINDS
 
 
 def empty_items() -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series(dtype="string") for c in ITEM_COLUMNS})
-    for c in _DATE_COLUMNS:
-        frame[c] = pd.Series(dtype="datetime64[s]")
-    return frame
+    return pd.DataFrame({c: pd.array([], dtype="datetime64[s]" if c in _DATE_COLUMNS else "string") for c in ITEM_COLUMNS})
 
 
 def make_items(**columns) -> pd.DataFrame:
