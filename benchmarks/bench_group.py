@@ -84,8 +84,9 @@ def timed(command: list[str]) -> tuple[float, float, float]:
 
 
 def _children_cpu() -> float:
-    """CPU seconds (user + system) of the finished child processes, and of theirs: a measure the host's other
-    tenants do not inflate, where wall time on two shared cores varies by a third from run to run."""
+    """CPU seconds (user + system) of the finished child processes, and of theirs.  The host's other tenants move it
+    less than the wall time of work spread over two shared cores (time stolen from a core is not counted), though
+    shared caches still do: the same load took 23–33 s of CPU on this machine in one afternoon."""
     import resource
 
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
