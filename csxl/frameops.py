@@ -23,34 +23,35 @@ def positions_in(keys: pd.Series, values: pd.Series) -> np.ndarray:
     return pc.index_in(pa.array(keys.astype("string")), value_set=value_set).fill_null(-1).to_numpy().astype("int64")
 
 
-def distinct_pairs(keys: pd.Series, groups: np.ndarray) -> np.ndarray:
-    """The positions of the first row of each distinct (key, group) pair with a key (``groups``: whole numbers)."""
-    keys = pd.Series(keys, dtype="string").reset_index(drop=True)
-    groups = np.asarray(groups, dtype="int64")
-    given = np.flatnonzero(keys.notna().to_numpy())
-    key_id = positions_in(keys, keys)[given]  # each key, as the first row holding it
-    _, first = np.unique(key_id * (groups.max(initial=0) + 1) + groups[given], return_index=True)
+def distinct_code_pairs(codes: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """The positions of the first row of each distinct (key, group) pair with a key (keys: whole numbers as
+    `row_keys` makes them, -1 for none; ``groups``: whole numbers)."""
+    codes, groups = np.asarray(codes, dtype="int64"), np.asarray(groups, dtype="int64")
+    given = np.flatnonzero(codes >= 0)
+    _, first = np.unique(codes[given] * (groups.max(initial=0) + 1) + groups[given], return_index=True)
     return np.sort(given[first])
 
 
-def all_matches(keys: pd.Series, table_keys: pd.Series, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def code_matches(keys: np.ndarray, table_keys: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every (position in ``keys``, group) pair where the key equals a ``table_keys`` entry with that group (a
     whole number): an inner join where a key may belong to several groups.  A (key, group) pair repeated in the
-    table counts once; a missing key matches nothing.  Arrow's hash lookup and numpy, because pandas' merge and
+    table counts once; a missing key matches nothing.
+
+    Keys are whole numbers as `row_keys` makes them (-1: none), made once by a caller that joins the same
+    columns again and again; the join is then numpy's sort and binary search, where pandas' merge and
     drop_duplicates cost milliseconds even on small frames, and the reports join dozens of times per branch.
     """
-    table = pd.Series(table_keys, dtype="string").reset_index(drop=True)
-    first = distinct_pairs(table, groups)
-    table, groups = table.iloc[first].reset_index(drop=True), np.asarray(groups, dtype="int64")[first]
-    key_id = positions_in(table, table)  # each entry's key, as the first entry holding it
-    by_key = np.argsort(key_id, kind="stable")
-    counts = np.bincount(key_id, minlength=len(table))
-    starts = np.cumsum(counts) - counts
-    found = positions_in(keys, table)
-    rows = np.flatnonzero(found >= 0)
-    repeats = counts[found[rows]]
-    offsets = np.arange(repeats.sum()) - np.repeat(np.cumsum(repeats) - repeats, repeats)
-    return np.repeat(rows, repeats), groups[by_key[np.repeat(starts[found[rows]], repeats) + offsets]]
+    keys, table_keys = np.asarray(keys, dtype="int64"), np.asarray(table_keys, dtype="int64")
+    groups = np.asarray(groups, dtype="int64")
+    given = table_keys >= 0
+    width = groups.max(initial=0) + 1
+    pairs = np.unique(table_keys[given] * width + groups[given])  # each (key, group) once, in key order
+    pair_keys, pair_groups = pairs // width, pairs % width
+    first = np.searchsorted(pair_keys, keys, side="left")
+    counts = np.where(keys >= 0, np.searchsorted(pair_keys, keys, side="right") - first, 0)
+    rows = np.repeat(np.arange(len(keys)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return rows, pair_groups[np.repeat(first, counts) + offsets]
 
 
 def row_keys(frames: list[pd.DataFrame], columns: list[str]) -> list[np.ndarray]:

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..frameops import all_matches, distinct_pairs, is_in, lookup, positions_in
+from ..frameops import code_matches, distinct_code_pairs, is_in, lookup, positions_in, row_keys
 from ..rules.items import days, stamp
 from ..rules.retention import order_days, return_rate_cars
 from ..schema import (
@@ -101,8 +101,8 @@ def customer_analysis(frames: dict[str, pd.DataFrame], values: pd.DataFrame, set
     orders = dated_orders(frames, now)
     tally = _Tally(customers, vehicles, orders)
 
-    tally.add(ALL.label(lang), [ALL.label(lang)], people=customers.assign(_group=0), cars=vehicles.assign(_group=0),
-              jobs=orders.assign(_group=0))
+    tally.add(ALL.label(lang), [ALL.label(lang)], people=tally.customers.assign(_group=0), cars=tally.vehicles.assign(_group=0),
+              jobs=tally.orders.assign(_group=0))
     tally.by_cars(VEHICLES.column("model").header(lang), vehicles["model"], sorted(vehicles["model"].dropna().unique()))
     groups = [("member_tier", None), ("branch", None), ("gender", None), ("age_band", AGE_BANDS), ("churn_reason", None)]
     for key, fixed in groups:
@@ -123,10 +123,14 @@ class _Tally:
     group's row), counted at the end with one ``bincount`` per figure."""
 
     def __init__(self, customers: pd.DataFrame, vehicles: pd.DataFrame, orders: pd.DataFrame):
-        # only the columns that join and count: taking a group's rows copies whatever columns there are
-        self.customers = customers[["customer_id"]]
-        self.vehicles = vehicles[["vin", "customer_id", "_returned"]]
-        self.orders = orders[["vin", "customer_id", "amount"]]
+        # only the columns that join and count: taking a group's rows copies whatever columns there are.  The
+        # customer and the car as whole numbers (`row_keys`), made once for the dozen joins of the groups.
+        customer = row_keys([customers, vehicles, orders], ["customer_id"])
+        car = row_keys([vehicles, orders], ["vin"])
+        self.customers = customers[["customer_id"]].assign(_customer=customer[0])
+        self.vehicles = vehicles[["_returned"]].assign(_customer=customer[1], _car=car[0])
+        self.orders = orders[["amount"]].assign(_customer=customer[2], _car=car[1])
+        self.customer_codes = int(max(codes.max(initial=-1) for codes in customer)) + 1
         self.labels: list[tuple[str, str]] = []
         self.people, self.cars, self.jobs = [], [], []
 
@@ -134,37 +138,39 @@ class _Tally:
         """Rows for ``labels``; each member frame's ``_group`` counts from 0 within this dimension."""
         base = len(self.labels)
         self.labels += [(dimension, label) for label in labels]
-        self.people.append(pd.DataFrame({"customer_id": people["customer_id"].astype("string"), "_group": people["_group"] + base}))
+        self.people.append(pd.DataFrame({"_customer": people["_customer"], "_group": people["_group"] + base}))
         self.cars.append(pd.DataFrame({"_returned": cars["_returned"], "_group": cars["_group"] + base}))
         self.jobs.append(pd.DataFrame({"amount": jobs["amount"], "_group": jobs["_group"] + base}))
 
     def by_cars(self, dimension: str, column: pd.Series, values: list[str], labels: list[str] | None = None) -> None:
         """Groups of cars by ``column`` (of the cars): their owners, and the orders on them."""
         cars = _members(self.vehicles, column, values)
-        self.add(dimension, labels or values, people=cars, cars=cars, jobs=_through(cars, self.orders, "vin"))
+        self.add(dimension, labels or values, people=cars, cars=cars, jobs=_through(cars, self.orders, "_car"))
 
     def by_customers(self, dimension: str, column: pd.Series, values: list[str], labels: list[str]) -> None:
         """Groups of customers by ``column`` (of the customers): their cars, and their orders."""
         people = _members(self.customers, column, values)
-        self.add(dimension, labels, people=people, cars=_through(people, self.vehicles, "customer_id"),
-                 jobs=_through(people, self.orders, "customer_id"))
+        self.add(dimension, labels, people=people, cars=_through(people, self.vehicles, "_customer"),
+                 jobs=_through(people, self.orders, "_customer"))
 
     def by_orders(self, dimension: str, column: pd.Series, values: list[str], labels: list[str]) -> None:
         """Groups of orders by ``column`` (of the orders): their customers, and the cars they were on."""
         jobs = _members(self.orders, column, values)
-        self.add(dimension, labels, people=jobs, cars=_through(jobs, self.vehicles, "vin"), jobs=jobs)
+        self.add(dimension, labels, people=jobs, cars=_through(jobs, self.vehicles, "_car"), jobs=jobs)
 
     def frame(self, at_risk: pd.Series) -> pd.DataFrame:
         size = len(self.labels)
         people = pd.concat(self.people, ignore_index=True)
-        people = people.iloc[distinct_pairs(people["customer_id"], people["_group"].to_numpy())]
+        people = people.iloc[distinct_code_pairs(people["_customer"].to_numpy(), people["_group"].to_numpy())]
         cars, jobs = pd.concat(self.cars, ignore_index=True), pd.concat(self.jobs, ignore_index=True)
 
         def count(rows: pd.DataFrame, weights=None) -> np.ndarray:
             return np.bincount(rows["_group"].to_numpy(dtype="int64"), weights=weights, minlength=size)
 
         customers = count(people)
-        risk = count(people, is_in(people["customer_id"], at_risk).to_numpy(dtype="float64")).astype("int64")
+        risky = np.zeros(self.customer_codes, dtype="float64")  # per customer code: 1.0 for one at risk
+        risky[self.customers["_customer"].to_numpy()[is_in(self.customers["customer_id"], at_risk).to_numpy()]] = 1.0
+        risk = count(people, risky[people["_customer"].to_numpy()]).astype("int64")
         vehicles, returned = count(cars), count(cars, cars["_returned"].to_numpy(dtype="float64"))
         amount = count(jobs, jobs["amount"].fillna(0.0).to_numpy(dtype="float64"))
         total_customers, total_amount = customers[0], amount[0]
@@ -183,8 +189,8 @@ def _members(frame: pd.DataFrame, column: pd.Series, values: list[str]) -> pd.Da
 
 
 def _through(members: pd.DataFrame, frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    """The rows of ``frame`` sharing ``key`` with a group's members, once per group (``_group`` carried over)."""
-    rows, groups = all_matches(frame[key], members[key], members["_group"].to_numpy())
+    """The rows of ``frame`` sharing ``key`` (a whole-number key) with a group's members, once per group (``_group`` carried over)."""
+    rows, groups = code_matches(frame[key].to_numpy(), members[key].to_numpy(), members["_group"].to_numpy())
     return frame.iloc[rows].assign(_group=groups)
 
 
