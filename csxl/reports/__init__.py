@@ -16,7 +16,7 @@ from ..schema import (
 from ..settings import Settings
 from .charts import charts_for
 from .complaints import complaint_analysis
-from .customers import customer_analysis, customer_value
+from .customers import customer_analysis, customer_value, orders_with_customers
 from .followup import followup_report, rectification_list, sampling_list
 from .monthly import monthly_report
 from .periods import DAY, MONTH, WEEK, last_complete_month, month_bounds
@@ -38,6 +38,7 @@ def build_reports(
     sent_days = _or_none_sent(sent_days)
     tasks = followup_tasks(frames, settings, today) if tasks is None else tasks
     visits = frames["visits"]
+    orders = orders_with_customers(frames)  # for 客户价值, 客户分析 and 客服月报, each as of its own day: made once
     steps = [
         (FOLLOWUP_DAILY, lambda: followup_report(tasks, visits, settings, today, DAY)),
         (FOLLOWUP_WEEKLY, lambda: followup_report(tasks, visits, settings, today, WEEK)),
@@ -45,10 +46,10 @@ def build_reports(
         (RECTIFICATION, lambda: rectification_list(visits, frames, settings, today, calendar)),
         (SAMPLING, lambda: sampling_list(tasks, frames, settings, today)),
         (COMPLAINT_ANALYSIS, lambda: complaint_analysis(frames["complaints"], settings, today)),
-        (CUSTOMER_VALUE, lambda: customer_value(frames, settings, today)),
-        (CUSTOMER_ANALYSIS, lambda: customer_analysis(frames, reports[CUSTOMER_VALUE], settings, today)),
+        (CUSTOMER_VALUE, lambda: customer_value(frames, settings, today, orders)),
+        (CUSTOMER_ANALYSIS, lambda: customer_analysis(frames, reports[CUSTOMER_VALUE], settings, today, orders)),
         (MONTHLY_REPORT, lambda: monthly_report(month or last_complete_month(today), tasks, frames, settings, today, sent_days, calendar,
-                                                     reports[FOLLOWUP_MONTHLY])),
+                                                     reports[FOLLOWUP_MONTHLY], orders)),
     ]
     needed = {CUSTOMER_VALUE: CUSTOMER_ANALYSIS, FOLLOWUP_MONTHLY: MONTHLY_REPORT}  # tab: the tab computed from it
     reports: dict[Sheet, pd.DataFrame] = {}

@@ -18,21 +18,26 @@ from ..settings import Settings
 from .ratios import ratio
 
 
-def dated_orders(frames: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> pd.DataFrame:
-    """Orders with their customer and date (交车日期, else 进厂日期), leaving out those dated after ``as_of``."""
+def orders_with_customers(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every order with its customer (the car's owner) and its date (交车日期, else 进厂日期)."""
     services = frames["services"]
     owners = frames["vehicles"].set_index("vin")["customer_id"]
-    date = order_days(services)
-    orders = services.assign(customer_id=lookup(services["vin"], owners), date=date)
+    return services.assign(customer_id=lookup(services["vin"], owners), date=order_days(services))
+
+
+def dated_orders(frames: dict[str, pd.DataFrame], as_of: pd.Timestamp, orders: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`orders_with_customers` (``orders``, if the caller made them already) but those dated after ``as_of``."""
+    orders = orders_with_customers(frames) if orders is None else orders
     return orders[~(orders["date"] > as_of)]
 
 
-def customer_value(frames: dict[str, pd.DataFrame], settings: Settings, as_of: dt.date) -> pd.DataFrame:
-    """One row per customer, by lifetime value descending then customer id."""
+def customer_value(frames: dict[str, pd.DataFrame], settings: Settings, as_of: dt.date,
+                   orders: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per customer, by lifetime value descending then customer id (``orders``: `orders_with_customers`, if made already)."""
     now = stamp(as_of)
     customers, vehicles = frames["customers"], frames["vehicles"]
     vehicles = vehicles[~(vehicles["delivery_date"] > now)]
-    orders = dated_orders(frames, now)
+    orders = dated_orders(frames, now, orders)
     by_order = orders.groupby("customer_id").agg(orders=("order_no", "size"), amount=("amount", "sum"), first_order=("date", "min"))
     by_car = vehicles.groupby("customer_id").agg(vehicles=("vin", "size"), first_car=("delivery_date", "min"))
     frame = customers[["customer_id", "name", "member_tier", "churn_reason"]].join(by_order, on="customer_id").join(by_car, on="customer_id")
@@ -54,12 +59,13 @@ def customer_value(frames: dict[str, pd.DataFrame], settings: Settings, as_of: d
     return frame[CUSTOMER_VALUE.keys].reset_index(drop=True).assign(customer_id=lambda f: f["customer_id"].astype("string"))
 
 
-def churn_risk(frames: dict[str, pd.DataFrame], settings: Settings, as_of: dt.date) -> pd.Series:
-    """Whether each customer is a 流失风险 as of ``as_of``: 客户价值's 流失风险 column, without the rest of the tab."""
+def churn_risk(frames: dict[str, pd.DataFrame], settings: Settings, as_of: dt.date, orders: pd.DataFrame | None = None) -> pd.Series:
+    """Whether each customer is a 流失风险 as of ``as_of``: 客户价值's 流失风险 column, without the rest of the tab
+    (``orders``: `orders_with_customers`, if made already)."""
     now = stamp(as_of)
     customers, vehicles = frames["customers"], frames["vehicles"]
     cars = vehicles[~(vehicles["delivery_date"] > now)]
-    return _at_risk(_last_seen(customers["customer_id"], dated_orders(frames, now), cars), customers["churn_reason"], settings, now)
+    return _at_risk(_last_seen(customers["customer_id"], dated_orders(frames, now, orders), cars), customers["churn_reason"], settings, now)
 
 
 def _last_seen(customer_ids: pd.Series, orders: pd.DataFrame, cars: pd.DataFrame) -> pd.Series:
@@ -96,18 +102,20 @@ def age_bands(birthdays: pd.Series, as_of: dt.date) -> pd.Series:
     return bands.astype("string").fillna(AGE_BANDS[-1].zh)
 
 
-def customer_analysis(frames: dict[str, pd.DataFrame], values: pd.DataFrame, settings: Settings, as_of: dt.date) -> pd.DataFrame:
+def customer_analysis(frames: dict[str, pd.DataFrame], values: pd.DataFrame, settings: Settings, as_of: dt.date,
+                      orders: pd.DataFrame | None = None) -> pd.DataFrame:
     """Customer groups with their share of customers, cars, orders and spend, and their churn.
 
     A group is its customers, cars and orders: a 车型's cars, their owners and the cars' orders; a customer
     attribute's customers, their cars and their orders; a 维修类型's orders, their customers and cars; a
     车龄's cars, their owners and orders.  Every group is tallied in one pass (`_Tally`), not one by one.
+    ``orders``: `orders_with_customers`, if made already.
     """
     lang, now = settings.lang, stamp(as_of)
     customers = frames["customers"].assign(age_band=age_bands(frames["customers"]["birthday"], as_of))
     vehicles = frames["vehicles"][~(frames["vehicles"]["delivery_date"] > now)]
     vehicles = vehicles.assign(_returned=return_rate_cars(vehicles, frames["services"], now))
-    orders = dated_orders(frames, now)
+    orders = dated_orders(frames, now, orders)
     tally = _Tally(customers, vehicles, orders)
 
     tally.add(ALL.label(lang), [ALL.label(lang)], people=tally.customers.assign(_group=0), cars=tally.vehicles.assign(_group=0),

@@ -15,7 +15,7 @@ from ..rules.items import GREETING_KINDS, REMINDER_KINDS
 from ..rules.retention import return_rate_cars
 from ..schema import MONTHLY_REPORT, ColumnType
 from ..settings import Settings
-from .customers import churn_risk
+from .customers import churn_risk, orders_with_customers
 from .followup import followup_report
 from .periods import MONTH, month_bounds, previous_month
 from .ratios import ratio
@@ -37,9 +37,11 @@ class MonthBasis:
     handover_deadlines: pd.Series
     handovers_incomplete: pd.Series
     low_scores: pd.DataFrame  # every low-score visit with its rectification's deadline and done date
+    orders: pd.DataFrame  # every order with its customer and date (`orders_with_customers`)
 
     @classmethod
-    def of(cls, frames: dict[str, pd.DataFrame], settings: Settings, as_of, calendar: WorkCalendar) -> MonthBasis:
+    def of(cls, frames: dict[str, pd.DataFrame], settings: Settings, as_of, calendar: WorkCalendar,
+           orders: pd.DataFrame | None = None) -> MonthBasis:
         complaints, handover, visits = frames["complaints"], frames["handover"], frames["visits"]
         low = visits[low_score_rows(visits, settings)]
         return cls(
@@ -49,6 +51,7 @@ class MonthBasis:
             handovers_incomplete=incomplete_handovers(handover, settings),
             # the state's deadline and done date do not depend on the day it is judged on; only its 逾期 does, unused here
             low_scores=rectification_state(low, frames["rectification_log"], settings, calendar, as_of),
+            orders=orders_with_customers(frames) if orders is None else orders,
         )
 
 
@@ -73,7 +76,7 @@ def month_figures(month: str, tasks: pd.DataFrame, frames: dict[str, pd.DataFram
         "平均总体满意度": follow.at["合计", "overall"], "低分数": follow.at["合计", "low_scores"],
     }
     figures["新增客户"] = int(basis.first_car.between(first, last).sum())
-    figures["流失风险客户"] = int(churn_risk(frames, settings, last.date()).sum())
+    figures["流失风险客户"] = int(churn_risk(frames, settings, last.date(), basis.orders).sum())
 
     complaints = frames["complaints"]
     received = complaints["received_date"]
@@ -110,9 +113,10 @@ def month_figures(month: str, tasks: pd.DataFrame, frames: dict[str, pd.DataFram
 
 
 def monthly_report(month: str, tasks, frames, settings: Settings, as_of, sent: pd.DataFrame, calendar: WorkCalendar,
-                   followups: pd.DataFrame | None = None) -> pd.DataFrame:
-    """``followups``: the 回访月报 as of ``as_of``, if computed already (it holds this month and last unless ``month`` is older)."""
-    basis = MonthBasis.of(frames, settings, as_of, calendar)
+                   followups: pd.DataFrame | None = None, orders: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``followups``: the 回访月报 as of ``as_of``, if computed already (it holds this month and last unless ``month`` is older);
+    ``orders``: `orders_with_customers`, if made already."""
+    basis = MonthBasis.of(frames, settings, as_of, calendar, orders)
     this = month_figures(month, tasks, frames, settings, as_of, sent, calendar, followups, basis)
     last = month_figures(previous_month(month), tasks, frames, settings, as_of, sent, calendar, followups, basis)
     items = list(this) + [k for k in last if k not in this]  # a clerk late only last month still gets a row
