@@ -91,24 +91,33 @@ def _friendly_errors(command):
     return wrapper
 
 
-class _SheetProgress:
-    """A progress bar over the sheets being read, and the report tabs being computed (silent when not on a terminal)."""
+class _Progress:
+    """A progress bar of ``total`` steps, each named as it is reached (silent when not on a terminal)."""
 
-    def __init__(self, label: str, reports: bool = False):
-        total = len(INPUT_SHEETS) + len(CONFIG_SHEETS) + (len(REPORT_SHEETS) if reports else 0)
+    def __init__(self, label: str, total: int | None, unit: str):
         from tqdm import tqdm
 
-        self.bar = tqdm(total=total, desc=label, unit="表", leave=False, disable=None)
+        self.bar = tqdm(total=total, desc=label, unit=unit, leave=False, disable=None)
 
-    def __call__(self, sheet_name: str):
-        self.bar.set_postfix_str(sheet_name)
+    def __call__(self, step: str):
+        self.bar.set_postfix_str(step)
         self.bar.update(1)
+
+    def expect(self, total: int):
+        """The number of steps, once it is known."""
+        self.bar.total = total
+        self.bar.refresh()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.bar.close()
+
+
+def _sheet_progress(label: str, reports: bool = False) -> _Progress:
+    """Over the sheets being read, and the report tabs being computed."""
+    return _Progress(label, len(INPUT_SHEETS) + len(CONFIG_SHEETS) + (len(REPORT_SHEETS) if reports else 0), "表")
 
 
 workbook_path = click.argument("path", type=click.Path(path_type=Path))
@@ -149,7 +158,7 @@ def check(path: Path, today, as_json: bool):
     from . import jobs
     from .console import problem_lines
 
-    with _SheetProgress("读取" if CLI_LANG == "zh" else "reading") as progress:
+    with _sheet_progress("读取" if CLI_LANG == "zh" else "reading") as progress:
         result = jobs.check(path, _resolve_today(today), progress)
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in result.problems], ensure_ascii=False, indent=2))
@@ -178,7 +187,7 @@ def _refresh_and_report(path: Path, today: dt.date, book=None):
     from .console import due_summary
 
     started = time.perf_counter()
-    with _SheetProgress("刷新" if CLI_LANG == "zh" else "refreshing", reports=True) as progress:
+    with _sheet_progress("刷新" if CLI_LANG == "zh" else "refreshing", reports=True) as progress:
         result, backup = jobs.refresh(path, today, progress, book=book)
     lang = CLI_LANG
     seconds = time.perf_counter() - started
@@ -422,13 +431,19 @@ def group_report_command(store: str, today, month: str | None, output: Path | No
 
     day = _resolve_today(today)
     month = jobs.report_month(month, day)
-    with open_store(store, create=False) as opened:
-        data = read_group(opened)
-    if not data.branches:
-        raise _CannotError("集团库里还没有门店" if CLI_LANG == "zh" else "no branch loaded yet")
-    tabs = group_report(data, day, month, lang)
-    out = output or Path(f"{'集团报表' if lang == 'zh' else 'group-report'}-{month}.xlsx")
-    out = jobs.write_report_workbook(out, tabs, lang, f"{'集团报表' if lang == 'zh' else 'Group report'} {month}")
+    zh = CLI_LANG == "zh"
+    # steps: the store read, each branch's tabs and the group's (named as each is done), the workbook written
+    with _Progress("集团报表" if zh else "group report", None, "步" if zh else "step") as progress:
+        with open_store(store, create=False) as opened:
+            data = read_group(opened)
+        if not data.branches:
+            raise _CannotError("集团库里还没有门店" if zh else "no branch loaded yet")
+        progress.expect(len(data.branches) + 3)
+        progress("已读取集团库" if zh else "store read")
+        tabs = group_report(data, day, month, lang, progress=progress)
+        out = output or Path(f"{'集团报表' if lang == 'zh' else 'group-report'}-{month}.xlsx")
+        out = jobs.write_report_workbook(out, tabs, lang, f"{'集团报表' if lang == 'zh' else 'Group report'} {month}")
+        progress("已写入" if zh else "written")
     click.echo(f"已写入 {out}（{len(data.branches)} 个门店）" if CLI_LANG == "zh" else f"wrote {out} ({len(data.branches)} branches)")
 
 

@@ -114,9 +114,13 @@ def test_the_tabs_computed_in_worker_processes_equal_those_computed_in_this_one(
         for path in branches.values():
             load_branch(store, path, TODAY)
         data = read_group(store)
-    here = group_report(data, TODAY, MONTH, workers=1)
+    done_here, done_spread = [], []
+    here = group_report(data, TODAY, MONTH, workers=1, progress=done_here.append)
     monkeypatch.setattr(report, "multiprocessing", multiprocessing.get_context(start))
-    spread = group_report(data, TODAY, MONTH, workers=2)
+    spread = group_report(data, TODAY, MONTH, workers=2, progress=done_spread.append)
+    # the progress names every branch and the group once, in this process as the tasks run, with workers as they finish
+    assert done_here == ["合计", "GZ01", "SZ01", "SZ02"]
+    assert sorted(done_spread) == sorted(done_here)
     assert list(spread) == list(here)
     for sheet, frame in here.items():
         pd.testing.assert_frame_equal(spread[sheet], frame, obj=sheet.zh)

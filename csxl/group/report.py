@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
@@ -73,21 +74,32 @@ def read_group(store: Store) -> GroupData:
 
 
 def group_report(data: GroupData, today: dt.date, month: str | None = None, lang: str = "zh",
-                 workers: int | None = None) -> dict[Sheet, pd.DataFrame]:
+                 workers: int | None = None, progress: Callable[[str], None] | None = None) -> dict[Sheet, pd.DataFrame]:
+    """The group workbook's tabs; ``progress`` is called with each branch's code (and 合计 for the group's own
+    tabs) as its tabs are done, in the order they finish."""
     month = month or last_complete_month(today)
+    total = GROUP_TOTAL.label(lang)
     sent = rows_by_branch(data.sent, data.branches)
     jobs = [(frames, replace(data.settings.get(b, Settings()), lang=lang), today, month, sent[b])
             for b, frames in data.by_branch().items()]
     # the group's tabs first (the longest task), then the branches', each taken by whichever worker is free
     tasks = [partial(_group_reports, data, lang, today, month), *(partial(_branch_reports, job) for job in jobs)]
+    names = [total, *data.branches]
+    done = progress or (lambda name: None)
     workers = min(workers or os.cpu_count() or 1, len(tasks))
     if workers > 1:
         with _pool(workers, tasks) as (pool, handles):
-            (group_tabs, group_row, group), *computed = pool.map(_run, handles)
+            futures = {pool.submit(_run, handle): name for handle, name in zip(handles, names)}
+            for finished in as_completed(futures):
+                done(futures[finished])
+            (group_tabs, group_row, group), *computed = (future.result() for future in futures)
     else:
-        (group_tabs, group_row, group), *computed = (task() for task in tasks)
+        results = []
+        for task, name in zip(tasks, names):
+            results.append(task())
+            done(name)
+        (group_tabs, group_row, group), *computed = results
     per_branch = dict(zip(data.branches, (reports for reports, _ in computed)))
-    total = GROUP_TOTAL.label(lang)
     figures = {**{b: row for b, (_, row) in zip(data.branches, computed)}, total: group_row}
 
     tabs: dict[Sheet, pd.DataFrame] = {}
