@@ -118,11 +118,19 @@ class GroupStoreBusy(CsxlError):
 
 
 class GroupStoreMissing(CsxlError):
-    """The group store named does not exist (nothing was loaded into it yet)."""
+    """The group store named does not exist, or holds no csxl tables (nothing was loaded into it yet)."""
 
 
 class GroupStoreUnreachable(CsxlError):
     """The PostgreSQL group store cannot be reached or refused the login."""
+
+
+class GroupStoreUnusable(CsxlError):
+    """The DuckDB group store's path cannot be opened as one: not a DuckDB file, a folder, no right to write there."""
+
+
+class GroupStoreIsAWorkbook(CsxlError):
+    """A workbook was named where the group store belongs (most likely the STORE argument was left out)."""
 
 
 class BranchNotNamed(CsxlError):

@@ -103,8 +103,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "SmsProviderFailed": {"zh": "短信服务商无法访问或拒绝了请求：{path}", "en": "the SMS provider could not be reached or refused: {path}"},
     "GroupStoreBusy": {"zh": "集团库正被另一个 csxl 使用（DuckDB 同时只允许一个写入），已等待 15 秒：{path}",
                        "en": "another csxl is using the group store (DuckDB allows one writer); waited 15 s: {path}"},
-    "GroupStoreMissing": {"zh": "集团库不存在（还没有导入过门店）：{path}", "en": "no such group store (nothing loaded yet): {path}"},
+    "GroupStoreMissing": {"zh": "集团库不存在，或还没有导入过门店：{path}", "en": "no group store there, or nothing loaded into it yet: {path}"},
     "GroupStoreUnreachable": {"zh": "无法连接集团库：{path}", "en": "cannot reach the group store: {path}"},
+    "GroupStoreUnusable": {"zh": "无法打开集团库：{path}", "en": "cannot open the group store: {path}"},
+    "GroupStoreIsAWorkbook": {
+        "zh": "集团库应是 .duckdb 文件或 postgresql:// 地址，{path} 却是工作簿：第一个参数是集团库（csxl group load 集团库 工作簿…）",
+        "en": "the group store is a .duckdb file or a postgresql:// URL, but {path} is a workbook: the first argument is the store "
+              "(csxl group load STORE BOOK...)",
+    },
     "BranchNotNamed": {"zh": "工作簿的门店仍是默认的「{path}」：请先在设置填写门店编号（或门店名称），集团才能区分各门店",
                        "en": "the workbook's branch is still the default '{path}': set 门店编号 (or 门店名称) on 设置 first"},
     "BranchClaimed": {"zh": "门店编号已被另一个文件导入过：{path}；确认是同一门店换了文件，请加 --replace",

@@ -227,6 +227,47 @@ def test_cli_group_report_and_status(store_spec, branches, csxl_cmd, tmp_path):
     assert [line.split()[0] for line in status.stdout.splitlines()] == ["GZ01", "SZ01", "SZ02"]
 
 
+def test_a_store_with_nothing_loaded_is_one_line_for_report_and_status(store_spec, csxl_cmd, tmp_path):
+    """A new .duckdb path, or a database (file or server) that holds other tables but none of csxl's."""
+    env = {**os.environ, "CSXL_LANG": "zh"}
+    if store_spec.endswith(".duckdb"):
+        import duckdb
+
+        duckdb.connect(store_spec).execute("CREATE TABLE other_team (x INTEGER)").close()
+    else:
+        import psycopg
+
+        with psycopg.connect(store_spec, autocommit=True) as con:
+            con.execute("CREATE TABLE other_team (x INTEGER)")
+    for command in ("report", "status"):
+        done = subprocess.run([*csxl_cmd, "group", command, store_spec], env=env, capture_output=True, text=True, cwd=tmp_path)
+        assert done.returncode == 3, done.stderr
+        assert done.stderr.strip() == f"Error: 集团库不存在，或还没有导入过门店：{store_spec}"
+    missing = tmp_path / "nothing-here.duckdb"
+    done = subprocess.run([*csxl_cmd, "group", "status", str(missing)], env=env, capture_output=True, text=True)
+    assert (done.returncode, done.stderr.strip()) == (3, f"Error: 集团库不存在，或还没有导入过门店：{missing}")
+    assert not missing.exists() and not (tmp_path / "nothing-here.duckdb.lock").exists()  # not even a lock file beside it
+
+
+def test_a_workbook_or_a_foreign_file_named_as_the_store_is_one_line_and_left_alone(branches, csxl_cmd, tmp_path):
+    env = {**os.environ, "CSXL_LANG": "zh"}
+    first, second = (str(branches[code]) for code in ("SZ01", "SZ02"))
+    before = branches["SZ01"].read_bytes()
+    forgot = subprocess.run([*csxl_cmd, "group", "load", first, second], env=env, capture_output=True, text=True)
+    assert forgot.returncode == 3
+    assert forgot.stderr.strip() == (f"Error: 集团库应是 .duckdb 文件或 postgresql:// 地址，{first} 却是工作簿："
+                                     "第一个参数是集团库（csxl group load 集团库 工作簿…）")
+    assert branches["SZ01"].read_bytes() == before and not (tmp_path / "SZ01.xlsx.lock").exists()
+    (tmp_path / "notes.duckdb").write_text("not a database")
+    (tmp_path / "folder.duckdb").mkdir()
+    for store in ("notes.duckdb", "folder.duckdb"):
+        done = subprocess.run([*csxl_cmd, "group", "load", str(tmp_path / store), second], env=env, capture_output=True, text=True)
+        assert done.returncode == 3, done.stderr
+        assert done.stderr.strip().startswith(f"Error: 无法打开集团库：{tmp_path / store}: ") and "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+    assert (tmp_path / "notes.duckdb").read_text() == "not a database"
+
+
 def test_the_daily_job_pushes_the_branch_and_a_dead_server_stops_nothing(tmp_path, caplog):
     import logging
 

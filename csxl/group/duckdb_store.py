@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
-from ..errors import GroupStoreBusy
+from ..errors import GroupStoreBusy, GroupStoreMissing, GroupStoreUnusable
 from .store import BRANCH, Store, Table, typed
 
 if TYPE_CHECKING:
@@ -26,22 +26,25 @@ WAIT_SECONDS = 15
 
 
 class DuckdbStore(Store):
-    def __init__(self, path: str, create: bool = True, mode_from: Path | None = None):
+    def __init__(self, path: str, create: bool = True):
         import duckdb
 
         self.spec = str(path)
         self.path = Path(path)
+        if not create and not self.path.exists():  # asked before the lock, which would leave its file beside nothing
+            raise GroupStoreMissing(self.spec)
         self._lock = FileLock(str(self.path) + ".lock")
         try:
             self._lock.acquire(timeout=WAIT_SECONDS)
         except Timeout:
             raise GroupStoreBusy(self.spec) from None
+        except OSError as exc:  # the folder cannot be written (nor the store, then)
+            raise GroupStoreUnusable(f"{self.spec}: {exc.strerror or exc}") from None
         try:
-            if not create and not self.path.exists():
-                from ..errors import GroupStoreMissing
-
-                raise GroupStoreMissing(self.spec)
             self._con = duckdb.connect(str(self.path))
+        except duckdb.Error as exc:  # not a DuckDB file, a folder, one from a newer DuckDB
+            self._lock.release()
+            raise GroupStoreUnusable(f"{self.spec}: {str(exc).strip().splitlines()[0]}") from None
         except BaseException:
             self._lock.release()
             raise

@@ -14,8 +14,10 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from ..errors import GroupStoreIsAWorkbook, GroupStoreMissing
 from ..schema import INPUT_SHEETS, ROW, ColumnType
 
 if TYPE_CHECKING:  # imported where frames are made: a reload that skips every file, or `group status`, needs neither
@@ -23,6 +25,8 @@ if TYPE_CHECKING:  # imported where frames are made: a reload that skips every f
     import pyarrow as pa
 
 SCHEMA_VERSION = 1
+# a STORE named like one of these is a workbook given in its place (the store argument left out)
+_SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 BRANCH = "branch_code"
 
 
@@ -226,15 +230,21 @@ def typed(arrow: pa.Table, table: Table) -> pd.DataFrame:
 
 
 def open_store(spec: str, create: bool = True) -> Store:
-    """``spec``: a .duckdb path or a postgresql:// URL."""
+    """``spec``: a .duckdb path or a postgresql:// URL.  ``create``: the tables are made (or migrated) for a load;
+    otherwise a store without them (a new file, a database nothing was loaded into) is `GroupStoreMissing`."""
     if spec.startswith(("postgresql://", "postgres://")):
         from .postgres_store import PostgresStore
 
         store: Store = PostgresStore(spec)
     else:
+        if PurePath(spec).suffix.lower() in _SPREADSHEET_SUFFIXES:
+            raise GroupStoreIsAWorkbook(spec)
         from .duckdb_store import DuckdbStore
 
         store = DuckdbStore(spec, create)
     if create:
         store.create_or_migrate()
+    elif store.schema_version() is None:
+        store.close()
+        raise GroupStoreMissing(spec)
     return store
