@@ -101,6 +101,10 @@ class WriteFailed(CsxlError):
         return t("WriteFailed", lang, path=self.args[0], reason=self.args[1] if len(self.args) > 1 else "")
 
 
+class LedgerNotReplaced(CsxlError):
+    """A report, form or call sheet was to be written over a customer-service workbook (one holding the input sheets)."""
+
+
 class MissingSmsSecret(CsxlError):
     """An SMS provider is set on 设置 and its access key is neither in the environment nor in the keyring."""
 

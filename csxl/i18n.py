@@ -88,6 +88,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "WorkbookReadOnly": {"zh": "工作簿设为只读，csxl 不会改动它：{path}（请在文件属性中取消“只读”后再试）",
                          "en": "the workbook is marked read-only; csxl leaves it as it is: {path} (clear read-only in its properties and retry)"},
     "WriteFailed": {"zh": "无法写入工作簿（{reason}），原文件没有改动：{path}", "en": "the workbook could not be written ({reason}); the file is untouched: {path}"},
+    "LedgerNotReplaced": {"zh": "这是客服台账，报表、回访单和投诉处理表都不会写在它上面：{path}（请用 -o 换一个文件名）",
+                          "en": "this is a customer-service workbook; no report or printout is written over it: {path} (choose another name with -o)"},
     "file_bomb": {"zh": "（其中一部分解压后超过 4 GB，已拒绝读取）", "en": " (a part of it inflates past 4 GB; refused)"},
     "BadMonth": {"zh": "月份应为 YYYY-MM，且不晚于今天所在的月份：{path}", "en": "the month must be YYYY-MM and not after this month: {path}"},
     "BadSetting": {"zh": "设置有误：{path}", "en": "bad setting: {path}"},

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .calendars.workdays import WorkCalendar
-from .errors import BadMonth, BrokenWorkbook, ForeignWorkbook
+from .errors import BadMonth, BrokenWorkbook, CsxlError, ForeignWorkbook, LedgerNotReplaced, WriteFailed
 from .files import new_file_mode, remove_leftovers, workbook_temp_prefix
 from .i18n import t
 from .messages.journal import Journal, journal_path
@@ -473,11 +473,18 @@ def complaint_form(path: Path, complaint_id: str, today: dt.date, out: Path | No
 
 
 def _write_whole(out: Path, write) -> Path:
-    """``write(temp)`` into a temp file beside ``out``, then moved over it: a reader never sees half a file."""
+    """``write(temp)`` into a temp file beside ``out``, then moved over it: a reader never sees half a file.
+
+    A previous report (or form, or call sheet) of that name is replaced; a customer-service workbook never is.
+    """
     if out.suffix.lower() != ".xlsx":
         out = out.with_name(out.name + ".xlsx")
     ensure_not_open(out)
-    fd, temp_name = tempfile.mkstemp(prefix=workbook_temp_prefix(out), suffix=".xlsx", dir=out.parent)
+    _refuse_a_ledger(out)
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=workbook_temp_prefix(out), suffix=".xlsx", dir=out.parent)
+    except OSError as exc:  # no such folder, or no right to write in it
+        raise WriteFailed(out, exc.strerror or str(exc)) from None
     os.close(fd)
     temp = Path(temp_name)
     try:
@@ -487,6 +494,18 @@ def _write_whole(out: Path, write) -> Path:
     finally:
         temp.unlink(missing_ok=True)
     return out
+
+
+def _refuse_a_ledger(out: Path) -> None:
+    """An output named like the desk's own workbook (a mistyped ``-o``) would replace the customers' archive."""
+    if not out.is_file():
+        return
+    try:
+        present = [entry.name for entry in Package(out).sheets]
+    except (CsxlError, OSError):
+        return  # not a workbook csxl can read: no ledger to lose
+    if any(find_sheet_name(present, sheet) for sheet in INPUT_SHEETS):
+        raise LedgerNotReplaced(out)
 
 
 def call_sheet(path: Path, today: dt.date, out: Path | None = None, book: Book | None = None) -> tuple[Path, int]:

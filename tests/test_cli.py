@@ -221,6 +221,25 @@ def test_search_caps_a_long_list(csxl_cmd, tmp_path):
     assert lines[-1] == "… 另有 5 位客户，请输入更多内容缩小范围"
 
 
+def test_a_report_is_never_written_over_a_ledger_nor_into_a_missing_folder(csxl_cmd, tmp_path):
+    path = build_template(tmp_path / "b.xlsx", rows=CARD_ROWS)
+    other = build_template(tmp_path / "另一个台账.xlsx", rows=CARD_ROWS, lang="en")
+    kept = {p: p.read_bytes() for p in (path, other)}
+    for out in (path, other):  # the ledger itself, and another one (in English)
+        refused = run(csxl_cmd, "report", path, "--today", "2026-12-05", "-o", out)
+        assert (refused.returncode, refused.stderr.strip()) == (
+            3, f"Error: 这是客服台账，报表、回访单和投诉处理表都不会写在它上面：{out}（请用 -o 换一个文件名）")
+    nowhere = tmp_path / "no-such-folder" / "月报.xlsx"
+    failed = run(csxl_cmd, "report", path, "--today", "2026-12-05", "-o", nowhere)
+    assert failed.returncode == 3 and failed.stderr.strip().startswith("Error: 无法写入工作簿（No such file or directory")
+    assert {p: p.read_bytes() for p in kept} == kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.xlsx", "另一个台账.xlsx"]  # no temp file, no half a report
+    previous = tmp_path / "月报.xlsx"
+    assert run(csxl_cmd, "report", path, "--today", "2026-12-05", "-o", previous).returncode == 0
+    again = run(csxl_cmd, "report", path, "--today", "2026-12-05", "--month", "2026-10", "-o", previous)
+    assert again.returncode == 0, again.stderr  # a report of that name is replaced, as it always was
+
+
 def test_report_writes_the_monthly_workbook(csxl_cmd, tmp_path):
     path = build_template(tmp_path / "b.xlsx", rows=CARD_ROWS)
     result = run(csxl_cmd, "report", path, "--today", "2026-12-05")
