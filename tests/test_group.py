@@ -127,6 +127,25 @@ def test_the_tabs_computed_in_worker_processes_equal_those_computed_in_this_one(
     assert report._INHERITED_TASKS == []  # the parent lets go of the frames once the workers are done
 
 
+def test_a_file_named_twice_in_one_load_is_read_once(tmp_path, branches):
+    import shutil
+
+    from csxl.group.load import load_branches
+
+    copy = tmp_path / "copy" / "SZ01.xlsx"
+    copy.parent.mkdir()
+    shutil.copy(branches["SZ01"], copy)
+    (tmp_path / "broken.xlsx").write_text("not a workbook")
+    named = [branches["SZ01"], branches["GZ01"], branches["SZ01"], copy, tmp_path / "broken.xlsx", tmp_path / "broken.xlsx"]
+    with open_store(str(tmp_path / "group.duckdb")) as store:
+        results = list(load_branches(store, named, TODAY, workers=2))
+        loads = store.query("SELECT branch_code FROM loads ORDER BY branch_code")
+    assert [(r.branch, r.skipped) for r in results[:4]] == [("SZ01", False), ("GZ01", False), ("SZ01", True), ("SZ01", True)]
+    assert results[2].rows == results[0].rows
+    assert results[4] is results[5] and isinstance(results[4], Exception)  # the same error, the file read once
+    assert loads == [("GZ01",), ("SZ01",)]  # one load each, and the copy claimed nothing from another path
+
+
 def test_unchanged_reload_is_skipped_and_a_changed_branch_replaces_only_its_rows(store_spec, branches, tmp_path):
     with open_store(store_spec) as store:
         for path in branches.values():

@@ -109,11 +109,17 @@ def store_branch(store: Store, prepared: Prepared, today: dt.date, replace: bool
 
 def load_branches(store: Store, paths: list[Path], today: dt.date, replace: bool = False,
                   workers: int | None = None) -> Iterator[LoadResult | Exception]:
-    """Each workbook's result in order: loaded, skipped (unchanged since its last load, not even read), or the error it hit."""
+    """Each workbook's result in order: loaded, skipped (unchanged since its last load, not even read), or the error it hit.
+
+    A file named twice (or two files alike to the byte) is read once: the second is skipped, or fails as the first did.
+    """
     paths = [Path(p).resolve() for p in paths]
     known = {load.sha256: load for load in store.last_loads().values()}
     digests = [file_digest(p) for p in paths]
-    todo = [(p, d) for p, d in zip(paths, digests) if d not in known]
+    first_path: dict[str, Path] = {}
+    for path, digest in zip(paths, digests):
+        first_path.setdefault(digest, path)
+    todo = [(path, digest) for digest, path in first_path.items() if digest not in known]
     workers = min(workers or os.cpu_count() or 1, len(todo))
     jobs = [(p, today, d, workers <= 1) for p, d in todo]
     prepared: Iterator[Prepared | Exception]
@@ -124,20 +130,26 @@ def load_branches(store: Store, paths: list[Path], today: dt.date, replace: bool
     else:
         pool = None
         prepared = map(_prepare_job, jobs)
+    done: dict[str, LoadResult | Exception] = {}  # this run's, by digest
     try:
         for path, digest in zip(paths, digests):
             if digest in known:
                 previous = known[digest]
                 yield LoadResult(path, previous.branch, True, json.loads(previous.rows))
                 continue
+            if digest in done:
+                first = done[digest]
+                yield first if isinstance(first, Exception) else LoadResult(path, first.branch, True, first.rows)
+                continue
             ready = next(prepared)
             if isinstance(ready, Exception):
-                yield ready
-                continue
-            try:
-                yield store_branch(store, ready, today, replace)
-            except BranchClaimed as exc:
-                yield exc
+                done[digest] = ready
+            else:
+                try:
+                    done[digest] = store_branch(store, ready, today, replace)
+                except BranchClaimed as exc:
+                    done[digest] = exc
+            yield done[digest]
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)
