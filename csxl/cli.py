@@ -70,16 +70,20 @@ def _failed() -> bool:
 
 
 # Exit codes: 0 done; 1 `check` found data problems; 2 a usage error (a wrong option or argument);
-# 3 the workbook, a file or a setting cannot be used (the one line on stderr says which and why).
-EXIT_PROBLEMS, EXIT_USAGE, EXIT_CANNOT = 1, 2, 3
+# 3 the workbook, a file or a setting cannot be used (the one line on stderr says which and why); 130 Ctrl-C (128 + SIGINT).
+EXIT_PROBLEMS, EXIT_USAGE, EXIT_CANNOT, EXIT_INTERRUPTED = 1, 2, 3, 130
 
 
 class _CannotError(click.ClickException):
     exit_code = EXIT_CANNOT
 
 
+class _Interrupted(click.ClickException):
+    exit_code = EXIT_INTERRUPTED
+
+
 def _friendly_errors(command):
-    """Named csxl errors become one line and exit code 3, never a traceback."""
+    """Named csxl errors become one line and exit code 3, never a traceback; so does Ctrl-C, with exit code 130."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -87,6 +91,10 @@ def _friendly_errors(command):
             return command(*args, **kwargs)
         except CsxlError as exc:
             raise _CannotError(exc.message(CLI_LANG)) from exc
+        except KeyboardInterrupt:
+            # every write is whole or not at all (a workbook replaced at once, a branch in one transaction)
+            raise _Interrupted("已中断（Ctrl-C）：已完成的部分保留，进行中的没有写入" if CLI_LANG == "zh"
+                               else "interrupted (Ctrl-C): what was done is kept, what was under way was not written") from None
 
     return wrapper
 

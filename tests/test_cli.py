@@ -254,3 +254,20 @@ def test_report_writes_the_monthly_workbook(csxl_cmd, tmp_path):
     assert out.exists()
     bad = run(csxl_cmd, "report", path, "--today", "2026-12-05", "--month", "2027-01")
     assert (bad.returncode, bad.stderr.strip()) == (3, "Error: 月份应为 YYYY-MM，且不晚于今天所在的月份：2027-01")
+
+
+def test_ctrl_c_is_one_line_and_exit_code_130(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from csxl import jobs
+    from csxl.cli import cli
+
+    path = build_template(tmp_path / "b.xlsx", rows=CARD_ROWS)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(jobs, "refresh", interrupted)
+    result = CliRunner().invoke(cli, ["refresh", str(path), "--today", "2026-12-05"])
+    assert result.exit_code == 130
+    assert result.output.strip().splitlines()[-1] == "Error: 已中断（Ctrl-C）：已完成的部分保留，进行中的没有写入"

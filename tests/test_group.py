@@ -376,3 +376,16 @@ def test_the_store_gives_back_every_value_it_was_given(store_spec):
     pd.testing.assert_series_equal(back["amount"], services["amount"], check_names=False)
     assert back["_row"].tolist() == services["_row"].tolist()
     assert back["vin"].dtype == as_strings(pa.array(["x"])).dtype  # the reader's text type, which the report code expects
+
+
+def test_ctrl_c_during_a_duckdb_query_is_the_keyboard_interrupt_it_was(tmp_path):
+    """DuckDB 2.0 answers SIGINT during a query with RuntimeError("Query interrupted"): the command would die with
+    a traceback where any other moment gives its one line."""
+    with open_store(str(tmp_path / "group.duckdb")) as store:
+        # from another process, as a terminal sends it: a thread of this one might wait for the interpreter's lock
+        subprocess.Popen(["sh", "-c", f"sleep 1; kill -INT {os.getpid()}"])
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            store.query("SELECT COUNT(*) FROM range(10000000000) a WHERE a.range % 7 = 3")  # about a minute
+        assert time.monotonic() - started < 20  # stopped, not finished
+        assert store.query("SELECT 1") == [(1,)]  # and the store is still usable

@@ -25,6 +25,18 @@ if TYPE_CHECKING:
 WAIT_SECONDS = 15
 
 
+@contextmanager
+def _interruptible():
+    """DuckDB turns a Ctrl-C that comes during a query into ``RuntimeError("Query interrupted")``: given back as
+    the KeyboardInterrupt it was, so that the command stops with its one line, as at any other moment."""
+    try:
+        yield
+    except RuntimeError as exc:
+        if str(exc) == "Query interrupted":
+            raise KeyboardInterrupt from None
+        raise
+
+
 class DuckdbStore(Store):
     def __init__(self, path: str, create: bool = True):
         import duckdb
@@ -59,31 +71,34 @@ class DuckdbStore(Store):
         self._con.execute("SET threads = 1")
 
     def execute(self, sql: str, params: tuple = ()) -> None:
-        self._con.execute(sql, list(params))
+        with _interruptible():
+            self._con.execute(sql, list(params))
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
-        return self._con.execute(sql, list(params)).fetchall()
+        with _interruptible():
+            return self._con.execute(sql, list(params)).fetchall()
 
     def insert_rows(self, table: Table, rows: pa.Table) -> None:
         columns = ", ".join(f'"{c}"' for c in rows.column_names)
         self._con.register("incoming", rows)
         try:
-            self._con.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM incoming")
+            self.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM incoming")
         finally:
             self._con.unregister("incoming")
 
     def read_table(self, table: Table) -> pd.DataFrame:
-        return typed(self._con.sql(f"SELECT * FROM {table.name} ORDER BY {BRANCH}").to_arrow_table(), table)
+        with _interruptible():
+            return typed(self._con.sql(f"SELECT * FROM {table.name} ORDER BY {BRANCH}").to_arrow_table(), table)
 
     @contextmanager
     def transaction(self):
-        self._con.execute("BEGIN TRANSACTION")
+        self.execute("BEGIN TRANSACTION")
         try:
             yield
         except BaseException:
-            self._con.execute("ROLLBACK")
+            self.execute("ROLLBACK")
             raise
-        self._con.execute("COMMIT")
+        self.execute("COMMIT")
 
     def lock_branch(self, branch: str) -> None:
         pass  # the file lock already makes this the only writer
