@@ -469,9 +469,11 @@ def group_init_roles(store: str, branches: tuple[str, ...]):
                                    else "a DuckDB file has no roles: its file permissions decide who may read it")
     with open_store(store) as opened:
         created = init_roles(opened, list(branches))
-    for name in [READER, *map(branch_role, branches)]:
-        state = ("新建" if CLI_LANG == "zh" else "created") if name in created else ("已存在，权限已更新" if CLI_LANG == "zh" else "existed, grants renewed")
-        click.echo(f"{name}  {state}")
+    zh = CLI_LANG == "zh"
+    for name, branch in [(READER, None), *((branch_role(b), b) for b in branches)]:
+        state = ("新建" if zh else "created") if name in created else ("已存在，权限已更新" if zh else "existed, grants renewed")
+        whose = "" if branch is None else (f"（门店 {branch}）" if zh else f" (branch {branch})")  # 深圳店's role is no name to guess
+        click.echo(f"{name}  {state}{whose}")
     click.echo("请在服务器上为每个角色设置密码：ALTER ROLE 角色名 PASSWORD '…'" if CLI_LANG == "zh"
                else "set each role's password on the server: ALTER ROLE name PASSWORD '…'")
 

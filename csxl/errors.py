@@ -141,6 +141,10 @@ class BranchNotNamed(CsxlError):
     """A workbook still carries the default branch name: the group could not tell it from another branch."""
 
 
+class BranchRolesClash(CsxlError):
+    """Two branch codes differ only in what a PostgreSQL role name cannot hold (SZ01 and sz01): one role cannot guard both."""
+
+
 class BranchClaimed(CsxlError):
     """Another workbook file already loaded under this branch code (``--replace`` says this one takes over)."""
 

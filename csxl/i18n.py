@@ -115,6 +115,8 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "BranchNotNamed": {"zh": "工作簿的门店仍是默认的「{path}」：请先在设置填写门店编号（或门店名称），集团才能区分各门店",
                        "en": "the workbook's branch is still the default '{path}': set 门店编号 (or 门店名称) on 设置 first"},
+    "BranchRolesClash": {"zh": "这两个门店编号会得到同一个数据库角色，无法分开两店的数据：{path}（请把其中一个改成别的门店编号）",
+                         "en": "these branch codes would share one database role, which cannot keep their rows apart: {path} (give one another code)"},
     "BranchClaimed": {"zh": "门店编号已被另一个文件导入过：{path}；确认是同一门店换了文件，请加 --replace",
                       "en": "this branch code was loaded from another file: {path}; if this file replaces it, add --replace"},
     "NoSuchComplaint": {"zh": "投诉记录里没有这个投诉编号：{path}", "en": "no complaint with that id on 投诉记录: {path}"},

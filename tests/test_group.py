@@ -3,6 +3,7 @@
 import datetime as dt
 import os
 import random
+import re
 import signal
 import subprocess
 import time
@@ -310,6 +311,17 @@ def test_the_daily_job_pushes_the_branch_and_a_dead_server_stops_nothing(tmp_pat
     assert "group store not updated (tried again tomorrow): cannot reach the group store" in caplog.text
 
 
+def test_each_branch_code_gets_a_role_of_its_own():
+    from csxl.group.roles import branch_role
+
+    codes = ["SZ01", "sz_02", "深圳宝安店", "广州天河店", "深圳-宝安", "SZ-01", "SZ 01", "店" * 40, "店" * 41, "A" * 41]
+    roles = [branch_role(code) for code in codes]
+    assert roles[:2] == ["csxl_branch_sz01", "csxl_branch_sz_02"]  # a plain code reads as itself
+    assert len(set(roles)) == len(roles)  # Chinese, hyphens, spaces, long codes: one role each
+    assert all(re.fullmatch(r"csxl_branch_[a-z0-9_]+", role) and len(role) <= 63 for role in roles)  # PostgreSQL keeps 63 bytes
+    assert branch_role("深圳宝安店") == roles[2]  # the same code, the same role, on every PC and every run
+
+
 def test_row_level_security_keeps_each_branch_to_its_own_rows(postgres_url, branches, csxl_cmd):
     import psycopg
 
@@ -319,7 +331,12 @@ def test_row_level_security_keeps_each_branch_to_its_own_rows(postgres_url, bran
     roles = subprocess.run([*csxl_cmd, "group", "init-roles", postgres_url, "SZ01", "SZ02"], capture_output=True, text=True,
                            env={**os.environ, "CSXL_LANG": "en"})
     assert roles.returncode == 0, roles.stderr
-    assert roles.stdout.splitlines()[:3] == ["csxl_group_reader  created", "csxl_branch_sz01  created", "csxl_branch_sz02  created"]
+    assert roles.stdout.splitlines()[:3] == ["csxl_group_reader  created", "csxl_branch_sz01  created (branch SZ01)",
+                                             "csxl_branch_sz02  created (branch SZ02)"]
+    clash = subprocess.run([*csxl_cmd, "group", "init-roles", postgres_url, "sz02"], capture_output=True, text=True,
+                           env={**os.environ, "CSXL_LANG": "en"})
+    assert (clash.returncode, clash.stderr.strip()) == (3, "Error: these branch codes would share one database role, which cannot "
+                                                           "keep their rows apart: SZ02、sz02 → csxl_branch_sz02 (give one another code)")
     as_sz01 = postgres_url.replace("//csxl@", "//csxl_branch_sz01@")
     with open_store(as_sz01) as store:  # the branch's own PC loads itself
         assert not load_branch(store, branches["SZ01"], TODAY).skipped

@@ -1,7 +1,7 @@
 """Who may touch which rows of a PostgreSQL group store (row-level security).
 
 ``csxl group init-roles URL BRANCH...``, run once by the store's owner, creates
-- a login role per branch, ``csxl_branch_<code>``, which can read, add and delete only
+- a login role per branch, ``csxl_branch_<code>`` (see `branch_role`), which can read, add and delete only
   the rows whose branch_code is its own (the same policy guards every table, loads too);
 - ``csxl_group_reader``, which can read every branch's rows and change none.
 The owner (who created the tables) is not bound by the policies.  Set each role's
@@ -11,21 +11,41 @@ password on the server (``ALTER ROLE … PASSWORD``); a branch PC keeps it in PG
 
 from __future__ import annotations
 
+import hashlib
 import re
 
+from ..errors import BranchRolesClash
 from .store import BRANCH, LOADS, TABLES
 
 READER = "csxl_group_reader"
 
 
 def branch_role(branch: str) -> str:
-    """The role's name: csxl_branch_ and the code in lower-case letters, digits and underscores."""
-    return "csxl_branch_" + re.sub(r"[^a-z0-9_]", "_", branch.lower())
+    """The role's name: csxl_branch_ and the code in lower-case letters, digits and underscores (SZ01 → csxl_branch_sz01).
+
+    A code written otherwise — Chinese (门店编号 defaults to the 门店名称), a hyphen, past 40 characters — also gets
+    8 hex digits of its hash: 深圳店 and 广州店 would otherwise both be csxl_branch____, one role for two branches.
+    """
+    slug = re.sub(r"[^a-z0-9_]", "_", branch.lower())
+    if slug == branch.lower() and len(slug) <= 40:
+        return "csxl_branch_" + slug
+    readable = slug.strip("_")[:30]
+    digest = hashlib.sha256(branch.encode("utf-8")).hexdigest()[:8]
+    return f"csxl_branch_{readable}_{digest}" if readable else f"csxl_branch_{digest}"
 
 
 def init_roles(store, branches: list[str]) -> list[str]:
+    """The reader's and each branch's role and policies (created, or their grants renewed); returns the roles created.
+
+    Refused (`BranchRolesClash`) when two branch codes — those named and those already loaded — would share a role.
+    """
     from psycopg import sql
 
+    owners: dict[str, str] = {}
+    for branch in sorted({*branches, *store.last_loads()}):
+        other = owners.setdefault(branch_role(branch), branch)
+        if other != branch:
+            raise BranchRolesClash(f"{other}、{branch} → {branch_role(branch)}")
     created = []
     tables = [t.name for t in (*TABLES, LOADS)]
     with store.transaction():
