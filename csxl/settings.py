@@ -184,6 +184,11 @@ def _convert(name: str, default, raw: str):
         return CHOICES[name][raw.lower() if raw.isascii() else raw]
     if name == "group_store" and re.match(r"postgres(ql)?://[^/@]*:[^/@]*@", raw):
         raise ValueError(raw)  # a password in the workbook: every clerk could read it
+    if name == "group_store":
+        from .group.store import names_a_workbook
+
+        if names_a_workbook(raw):
+            raise ValueError(raw)  # the store is never a workbook: the push would fail every day
     if name == "send_hours":
         send_window(raw)
         return raw

@@ -103,6 +103,19 @@ def test_absurd_settings_fall_back_to_their_defaults(key, raw):
     assert len(problems) == 1 and problems[0].row == 5 and "超出合理范围" in problems[0].message
 
 
+@pytest.mark.parametrize("raw", ["postgresql://csxl:secret@db.example/group", "集团.xlsx", "D:\\集团\\B01.XLSM"])
+def test_a_group_store_with_a_password_or_naming_a_workbook_is_a_problem_not_a_daily_failure(raw):
+    from csxl.settings import parse_settings
+
+    import pandas as pd
+
+    settings, problems = parse_settings(pd.DataFrame({"key": ["集团数据库"], "value": [raw], "_row": [7]}), "设置")
+    assert settings.group_store == ""  # no push at all, where the push would fail (or leak the password) every day
+    assert [(p.row, p.value) for p in problems] == [(7, raw)]
+    fine, none = parse_settings(pd.DataFrame({"key": ["集团数据库"], "value": ["集团.duckdb"], "_row": [7]}), "设置")
+    assert (fine.group_store, none) == ("集团.duckdb", [])
+
+
 def test_implausible_dates_are_problems(tmp_path):
     from csxl.workbook.reader import read_book
 

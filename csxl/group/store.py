@@ -229,6 +229,11 @@ def typed(arrow: pa.Table, table: Table) -> pd.DataFrame:
     return pd.DataFrame(columns, index=pd.RangeIndex(arrow.num_rows))
 
 
+def names_a_workbook(spec: str) -> bool:
+    """A store spec that is a workbook's name: the STORE argument left out, or 设置 集团数据库 pointing at a workbook."""
+    return not spec.startswith(("postgresql://", "postgres://")) and PurePath(spec).suffix.lower() in _SPREADSHEET_SUFFIXES
+
+
 def open_store(spec: str, create: bool = True) -> Store:
     """``spec``: a .duckdb path or a postgresql:// URL.  ``create``: the tables are made (or migrated) for a load;
     otherwise a store without them (a new file, a database nothing was loaded into) is `GroupStoreMissing`."""
@@ -237,7 +242,7 @@ def open_store(spec: str, create: bool = True) -> Store:
 
         store: Store = PostgresStore(spec)
     else:
-        if PurePath(spec).suffix.lower() in _SPREADSHEET_SUFFIXES:
+        if names_a_workbook(spec):
             raise GroupStoreIsAWorkbook(spec)
         from .duckdb_store import DuckdbStore
 
