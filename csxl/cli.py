@@ -468,12 +468,15 @@ def group_init_roles(store: str, branches: tuple[str, ...]):
         raise click.ClickException("DuckDB 文件没有角色：用文件权限控制谁能读写" if CLI_LANG == "zh"
                                    else "a DuckDB file has no roles: its file permissions decide who may read it")
     with open_store(store) as opened:
-        created = init_roles(opened, list(branches))
+        done = init_roles(opened, list(branches))
     zh = CLI_LANG == "zh"
     for name, branch in [(READER, None), *((branch_role(b), b) for b in branches)]:
-        state = ("新建" if zh else "created") if name in created else ("已存在，权限已更新" if zh else "existed, grants renewed")
+        state = ("新建" if zh else "created") if name in done.created else ("已存在，权限已更新" if zh else "existed, grants renewed")
         whose = "" if branch is None else (f"（门店 {branch}）" if zh else f" (branch {branch})")  # 深圳店's role is no name to guess
         click.echo(f"{name}  {state}{whose}")
+    for name, branch in done.retired.items():
+        click.echo(f"{name}  已撤销：旧版 csxl 为门店 {branch} 建的角色（名称可能与其他门店共用），其权限和策略已删除" if zh
+                   else f"{name}  retired: an older csxl's role for branch {branch} (its name could be shared), its rights and policies removed")
     click.echo("请在服务器上为每个角色设置密码：ALTER ROLE 角色名 PASSWORD '…'" if CLI_LANG == "zh"
                else "set each role's password on the server: ALTER ROLE name PASSWORD '…'")
 

@@ -358,6 +358,47 @@ def test_row_level_security_keeps_each_branch_to_its_own_rows(postgres_url, bran
         assert read_group(store).branches == ["SZ01", "SZ02"]
 
 
+def test_init_roles_retires_the_role_an_older_csxl_shared_between_branches(postgres_url, csxl_cmd):
+    """Before branch codes got their hash, 广州天河店 and 深圳宝安店 were both csxl_branch____, whose policy let either
+    PC write the last-named branch's rows: a store set up then keeps that role until init-roles is run again."""
+    import psycopg
+
+    from csxl.group.store import LOADS, TABLES
+
+    with open_store(postgres_url) as store:
+        store.create_or_migrate()
+    tables = [t.name for t in (*TABLES, LOADS)]
+    with psycopg.connect(postgres_url, autocommit=True) as con:  # what the older init-roles left
+        con.execute("CREATE TABLE kept_by_hand (x int)")
+        for role, branch in (("csxl_branch____", "广州天河店"), ("csxl_branch_sz_01", "SZ-01")):
+            con.execute(f"CREATE ROLE {role} LOGIN")
+            for table in tables:
+                con.execute(f"GRANT SELECT, INSERT, DELETE ON {table} TO {role}")
+                con.execute(f"CREATE POLICY {role} ON {table} TO {role} USING (branch_code = '{branch}') WITH CHECK (branch_code = '{branch}')")
+        con.execute("GRANT SELECT ON kept_by_hand TO csxl_branch_sz_01")  # a right given by hand, outside csxl's tables
+    done = subprocess.run([*csxl_cmd, "group", "init-roles", postgres_url, "深圳宝安店", "广州天河店", "SZ-01"],
+                          capture_output=True, text=True, env={**os.environ, "CSXL_LANG": "en"})
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stdout.splitlines() if "retired" in line] == [
+        "csxl_branch____  retired: an older csxl's role for branch 广州天河店 (its name could be shared), its rights and policies removed",
+        "csxl_branch_sz_01  retired: an older csxl's role for branch SZ-01 (its name could be shared), its rights and policies removed"]
+    old = ["csxl_branch____", "csxl_branch_sz_01"]
+    with psycopg.connect(postgres_url, autocommit=True) as con:
+        # the one with a right elsewhere cannot be dropped: it may no longer log in
+        assert con.execute("SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = ANY(%s)", (old,)).fetchall() == [
+            ("csxl_branch_sz_01", False)]
+        assert con.execute("SELECT count(*) FROM pg_policies WHERE policyname = ANY(%s)", (old,)).fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = ANY(%s) AND table_name = ANY(%s)",
+                           (old, tables)).fetchone() == (0,)
+        from csxl.group.roles import branch_role
+
+        assert sorted(r for (r,) in con.execute("SELECT DISTINCT policyname FROM pg_policies WHERE policyname LIKE 'csxl_branch_%'")) == \
+            sorted(branch_role(code) for code in ("深圳宝安店", "广州天河店", "SZ-01"))
+    again = subprocess.run([*csxl_cmd, "group", "init-roles", postgres_url, "深圳宝安店"], capture_output=True, text=True,
+                           env={**os.environ, "CSXL_LANG": "en"})
+    assert again.returncode == 0 and "retired" not in again.stdout  # the roles it made are its own, whoever is named
+
+
 def test_a_store_from_an_older_csxl_gains_the_new_columns_and_keeps_its_rows(store_spec, branches):
     with open_store(store_spec) as store:
         load_branch(store, branches["GZ01"], TODAY)
