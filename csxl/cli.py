@@ -483,13 +483,14 @@ def group_init_roles(store: str, branches: tuple[str, ...]):
 
 @group.command("status")
 @_store_argument
+@_today_option
 @_friendly_errors
-def group_status(store: str):
+def group_status(store: str, today):
     """各门店最近导入、距今天数、行数和数据问题 / Branches: last load, its age, rows, problems."""
     from .group.store import open_store
 
     zh = CLI_LANG == "zh"
-    today = clock.today()
+    today = _resolve_today(today)
     with open_store(store, create=False) as opened:
         loads, counts = opened.last_loads(), opened.row_counts()
     if not loads:

@@ -242,9 +242,12 @@ def test_cli_group_report_and_status(store_spec, branches, csxl_cmd, tmp_path):
     assert book.sheetnames[0] == "门店对比" and book["门店对比"]["A1"].value == "门店"
     assert [book["门店对比"].cell(r, 1).value for r in range(2, 6)] == ["GZ01", "SZ01", "SZ02", "合计"]
     assert book["客服月报"]["A1"].value == "门店" and book["客服月报"]["B1"].value == "项目"
-    status = subprocess.run([*csxl_cmd, "group", "status", store_spec], env=env, capture_output=True, text=True)
+    later = TODAY + dt.timedelta(days=10)
+    status = subprocess.run([*csxl_cmd, "group", "status", store_spec, "--today", str(later)], env=env, capture_output=True, text=True)
     assert status.returncode == 0, status.stderr
     assert [line.split()[0] for line in status.stdout.splitlines()] == ["GZ01", "SZ01", "SZ02"]
+    assert all(f"数据日期 {TODAY}（10 天前）" in line for line in status.stdout.splitlines())  # the age as of --today
+    assert status.stderr.strip() == f"按 {later} 计算"
 
 
 def test_a_store_with_nothing_loaded_is_one_line_for_report_and_status(store_spec, csxl_cmd, tmp_path):
