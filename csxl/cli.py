@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -268,8 +269,8 @@ def _remind_and_report(path: Path, today: dt.date, send: bool, config, demo: boo
     from .console import remind_lines
     from .settings import Settings
 
-    stop = _stop_on_signals() if send else (lambda: False)
-    result = jobs.remind(path, today, send=send, config=config, should_stop=stop, scheduled=demo)
+    with _stop_on_signals() if send else contextlib.nullcontext(lambda: False) as stop:
+        result = jobs.remind(path, today, send=send, config=config, should_stop=stop, scheduled=demo)
     for line in remind_lines(result, CLI_LANG, where=config.outbox or path.parent / jobs.OUTBOX_FOLDER):
         click.echo(line)
     counts = result.counts or {}
@@ -286,8 +287,10 @@ def _remind_and_report(path: Path, today: dt.date, send: bool, config, demo: boo
     return result
 
 
+@contextlib.contextmanager
 def _stop_on_signals():
-    """Ctrl-C / SIGTERM finish the message being sent, record it, then stop."""
+    """While sending, Ctrl-C / SIGTERM finish the message being sent, record it, then stop; the handlers before
+    come back after (a process that goes on, a test run's worker, would otherwise never see Ctrl-C again)."""
     import signal
     import threading
 
@@ -297,9 +300,12 @@ def _stop_on_signals():
         requested.set()
         click.echo("收到停止信号，发完当前一封后停止" if CLI_LANG == "zh" else "stopping after the current message", err=True)
 
-    signal.signal(signal.SIGINT, handler)
-    signal.signal(signal.SIGTERM, handler)
-    return requested.is_set
+    previous = {signum: signal.signal(signum, handler) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield requested.is_set
+    finally:
+        for signum, before in previous.items():
+            signal.signal(signum, before)
 
 
 @cli.command()

@@ -150,18 +150,21 @@ def run_forever(path: Path, config: MailConfig, poll_seconds: float = 30, echo: 
         log.info("signal %s: stopping after the current message", signum)
         job.stop_requested.set()
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    log.info("scheduler started: daily at %s %s", settings.send_time, settings.timezone)
-    if missed_today(path, settings.send_time, settings.timezone, clock.now(settings.timezone)):
-        log.info("today's run was missed: running now")
-        job()
-    announced = None
-    while not job.stop_requested.is_set():
-        scheduler.run_pending()
-        upcoming = next_run(settings.send_time, settings.timezone, clock.now(settings.timezone))
-        if upcoming != announced:
-            echo(f"next run {upcoming:%Y-%m-%d %H:%M} {settings.timezone}")
-            announced = upcoming
-        job.stop_requested.wait(poll_seconds)
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        log.info("scheduler started: daily at %s %s", settings.send_time, settings.timezone)
+        if missed_today(path, settings.send_time, settings.timezone, clock.now(settings.timezone)):
+            log.info("today's run was missed: running now")
+            job()
+        announced = None
+        while not job.stop_requested.is_set():
+            scheduler.run_pending()
+            upcoming = next_run(settings.send_time, settings.timezone, clock.now(settings.timezone))
+            if upcoming != announced:
+                echo(f"next run {upcoming:%Y-%m-%d %H:%M} {settings.timezone}")
+                announced = upcoming
+            job.stop_requested.wait(poll_seconds)
+    finally:
+        for signum, before in previous.items():
+            signal.signal(signum, before)
     log.info("scheduler stopped")

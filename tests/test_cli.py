@@ -271,3 +271,22 @@ def test_ctrl_c_is_one_line_and_exit_code_130(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["refresh", str(path), "--today", "2026-12-05"])
     assert result.exit_code == 130
     assert result.output.strip().splitlines()[-1] == "Error: 已中断（Ctrl-C）：已完成的部分保留，进行中的没有写入"
+
+
+def test_remind_send_gives_ctrl_c_back_when_it_is_done(tmp_path):
+    """While sending, Ctrl-C finishes the message under way and stops; once done, a process that goes on (a test
+    run's worker, which later runs the DuckDB Ctrl-C test) must see Ctrl-C as it did before."""
+    import datetime as dt
+    import signal
+
+    from click.testing import CliRunner
+
+    from csxl.cli import cli
+
+    path = build_template(tmp_path / "b.xlsx", rows={"customers": [
+        {"customer_id": "C001", "name": "张三", "birthday": dt.date(1990, 11, 28), "email": "zhang@example.com"}]})
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    result = CliRunner().invoke(cli, ["remind", str(path), "--send", "--today", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before

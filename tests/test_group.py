@@ -446,6 +446,8 @@ def test_ctrl_c_during_a_duckdb_query_is_the_keyboard_interrupt_it_was(tmp_path)
         # as group load runs its queries: with DuckDB's own threads at work, the calling thread waits for the
         # whole pipeline and sees the signal only when it ends (CI: 37 s), too late for this test to tell apart
         store.leave_cores_to_workers()
+        # Python's own handler, which a command run in this process earlier must have put back (`remind --send` once kept its own)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
         # from another process, as a terminal sends it: a thread of this one might wait for the interpreter's lock
         subprocess.Popen(["sh", "-c", f"sleep 1; kill -INT {os.getpid()}"])
         started = time.monotonic()
