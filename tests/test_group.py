@@ -6,6 +6,7 @@ import random
 import re
 import signal
 import subprocess
+import sys
 import time
 
 import openpyxl
@@ -437,6 +438,18 @@ def test_the_store_gives_back_every_value_it_was_given(store_spec):
     pd.testing.assert_series_equal(back["amount"], services["amount"], check_names=False)
     assert back["_row"].tolist() == services["_row"].tolist()
     assert back["vin"].dtype == as_strings(pa.array(["x"])).dtype  # the reader's text type, which the report code expects
+
+
+def test_duckdb_prints_no_progress_bar_of_its_own(tmp_path):
+    """DuckDB draws its bar on stdout, a pipe as well as a terminal, once a query passes 2 s (a group report's read
+    at some millions of visits): into the command's output and its logs.  In a process of its own, as a command
+    runs: under pytest DuckDB starts with the bar off (and setting progress_bar_time turns it back on)."""
+    script = (f"from csxl.group.store import open_store\n"
+              f"with open_store({str(tmp_path / 'group.duckdb')!r}) as store:\n"
+              f"    store.leave_cores_to_workers()\n"
+              f"    print(store.query('SELECT COUNT(*) FROM range(1000000000) a WHERE a.range % 7 = 3'))\n")  # about 3 s
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (0, "[(142857143,)]\n"), done.stderr
 
 
 def test_ctrl_c_during_a_duckdb_query_is_the_keyboard_interrupt_it_was(tmp_path):

@@ -54,6 +54,8 @@ class DuckdbStore(Store):
             raise GroupStoreUnusable(f"{self.spec}: {exc.strerror or exc}") from None
         try:
             self._con = duckdb.connect(str(self.path))
+            # csxl shows its own progress: DuckDB's bar would be printed into the command's output, logs included
+            self._con.execute("SET enable_progress_bar = false")
         except duckdb.Error as exc:  # not a DuckDB file, a folder, one from a newer DuckDB
             self._lock.release()
             raise GroupStoreUnusable(f"{self.spec}: {str(exc).strip().splitlines()[0]}") from None
