@@ -289,10 +289,10 @@ def _remind_and_report(path: Path, today: dt.date, send: bool, config, demo: boo
 
 @contextlib.contextmanager
 def _stop_on_signals():
-    """While sending, Ctrl-C / SIGTERM finish the message being sent, record it, then stop; the handlers before
-    come back after (a process that goes on, a test run's worker, would otherwise never see Ctrl-C again)."""
-    import signal
+    """While sending, Ctrl-C / SIGTERM finish the message being sent, record it, then stop."""
     import threading
+
+    from .stop_signals import stop_signals
 
     requested = threading.Event()
 
@@ -300,12 +300,8 @@ def _stop_on_signals():
         requested.set()
         click.echo("收到停止信号，发完当前一封后停止" if CLI_LANG == "zh" else "stopping after the current message", err=True)
 
-    previous = {signum: signal.signal(signum, handler) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
+    with stop_signals(handler):
         yield requested.is_set
-    finally:
-        for signum, before in previous.items():
-            signal.signal(signum, before)
 
 
 @cli.command()

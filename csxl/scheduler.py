@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +22,7 @@ from . import clock, jobs
 from .errors import CsxlError, WorkbookOpenInExcel, WorkbookReadOnly, WriteFailed
 from .messages.config import MailConfig
 from .messages.journal import Journal, journal_path
+from .stop_signals import stop_signals
 from .workbook.reader import read_book
 
 log = logging.getLogger("csxl.scheduler")
@@ -150,8 +150,7 @@ def run_forever(path: Path, config: MailConfig, poll_seconds: float = 30, echo: 
         log.info("signal %s: stopping after the current message", signum)
         job.stop_requested.set()
 
-    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
+    with stop_signals(stop):
         log.info("scheduler started: daily at %s %s", settings.send_time, settings.timezone)
         if missed_today(path, settings.send_time, settings.timezone, clock.now(settings.timezone)):
             log.info("today's run was missed: running now")
@@ -164,7 +163,4 @@ def run_forever(path: Path, config: MailConfig, poll_seconds: float = 30, echo: 
                 echo(f"next run {upcoming:%Y-%m-%d %H:%M} {settings.timezone}")
                 announced = upcoming
             job.stop_requested.wait(poll_seconds)
-    finally:
-        for signum, before in previous.items():
-            signal.signal(signum, before)
     log.info("scheduler stopped")
